@@ -1,0 +1,226 @@
+"""Build or update the index beside the live one, then switch to it atomically.
+
+A build never writes into the live build: it assembles `builds/<name>.partial`, renames it when
+complete and only then moves the CURRENT pointer. A build killed at any point leaves the previous
+index serving; the next build removes the leftovers.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import shutil
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from corpus import Document
+from index.chroma import VectorIndex, open_client
+from index.chunking import BODY, CHUNKER_VERSION, Chunk, chunk_document
+from index.embedding import Embedder
+from index.errors import IndexBusyError, IndexStoreError
+from index.layout import FORMAT_VERSION, PARTIAL, Layout, read_manifest, write_json
+from index.lexical import LexicalIndex
+from index.sentences import sentence_spans
+from index.tokens import count_tokens
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class BuildReport:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    chunks: int = 0
+    embedded: int = 0
+    embed_seconds: float = 0.0
+    seconds: float = 0.0
+    build: str = ""
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+
+@contextmanager
+def _locked(layout: Layout) -> Iterator[None]:
+    layout.root.mkdir(parents=True, exist_ok=True)
+    with open(layout.lock, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise IndexBusyError(f"another `citeqa index` is building in {layout.root}") from exc
+        yield
+
+
+def _previous(layout: Layout, embedder: Embedder, chunker_key: str) -> tuple[Path | None, dict[str, object]]:
+    """The live build and its manifest, if it can be reused for an incremental build."""
+    try:
+        build = layout.current()
+        manifest = read_manifest(build)
+    except IndexStoreError:
+        return None, {}
+    compatible = (
+        manifest.get("format_version") == FORMAT_VERSION
+        and manifest.get("chunker_version") == chunker_key
+        and manifest.get("embedder", {}).get("name") == embedder.name  # type: ignore[union-attr]
+    )
+    return (build, manifest) if compatible else (None, {})
+
+
+def sentence_id(chunk: Chunk, start: int, end: int) -> str:
+    return f"{chunk.id}@{start}-{end}"
+
+
+def _old_vectors(build: Path) -> dict[str, np.ndarray]:
+    ids = json.loads((build / "vector_ids.json").read_text(encoding="utf-8"))
+    vectors = np.load(build / "vectors.npy")
+    return dict(zip(ids, vectors, strict=True))
+
+
+def chunker_key(max_tokens: int) -> str:
+    return f"{CHUNKER_VERSION}/max{max_tokens}"
+
+
+def build_index(
+    documents: Sequence[Document],
+    layout: Layout,
+    embedder: Embedder,
+    *,
+    max_tokens: int,
+    count_tokens: Callable[[str], int] = count_tokens,
+    rebuild: bool = False,
+    chroma_host: str | None = None,
+    chroma_port: int = 8000,
+    progress: Progress | None = None,
+) -> BuildReport:
+    started = time.perf_counter()
+    report = BuildReport()
+    key = chunker_key(max_tokens)
+    with _locked(layout):
+        previous, manifest = (None, {}) if rebuild else _previous(layout, embedder, key)
+        old_docs: dict[str, dict[str, object]] = manifest.get("documents", {})  # type: ignore[assignment]
+        for doc in documents:
+            old = old_docs.get(doc.id)
+            bucket = report.added if old is None else report.unchanged if old["sha256"] == doc.sha256 else report.changed
+            bucket.append(doc.id)
+        report.removed = sorted(set(old_docs) - {d.id for d in documents})
+        if previous is not None and not report.changed_anything and manifest.get("chroma_host") == chroma_host:
+            report.build = previous.name
+            report.seconds = time.perf_counter() - started
+            return report
+
+        _remove_leftovers(layout)
+        name = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+        partial = layout.builds / f"{name}{PARTIAL}"
+        partial.mkdir(parents=True)
+        chunks = [c for doc in documents for c in chunk_document(doc, max_tokens, count_tokens)]
+        body = [c for c in chunks if c.role == BODY]
+        report.chunks = len(body)
+        texts_by_doc = {d.id: d.text for d in documents}
+        sentences = [
+            (c, s, e) for c in body for s, e in sentence_spans(texts_by_doc[c.document_id], c.start, c.end)
+        ]
+        units = [c.id for c in body] + [sentence_id(c, s, e) for c, s, e in sentences]
+        texts = [c.text for c in body] + [texts_by_doc[c.document_id][s:e] for c, s, e in sentences]
+        reusable = _old_vectors(previous) if previous is not None else {}
+        unchanged = set(report.unchanged)
+        vectors = np.zeros((len(units), embedder.dim), dtype=np.float32)
+        todo = []
+        for i, unit in enumerate(units):
+            if unit.split("#")[0] in unchanged and unit in reusable:
+                vectors[i] = reusable[unit]
+            else:
+                todo.append(i)
+        embed_started = time.perf_counter()
+        _embed(embedder, [texts[i] for i in todo], todo, vectors, progress)
+        report.embed_seconds = time.perf_counter() - embed_started
+        report.embedded = len(todo)
+
+        _write_build(partial, documents, chunks, body, units, vectors, embedder, key, chroma_host, chroma_port, name)
+        final = layout.builds / name
+        partial.rename(final)
+        layout.switch_to(final)
+        report.build = name
+        _prune(layout, keep={name, previous.name if previous else name})
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _embed(
+    embedder: Embedder, texts: Sequence[str], rows: Sequence[int], out: np.ndarray, progress: Progress | None
+) -> None:
+    batch = 16
+    for i in range(0, len(texts), batch):
+        out[list(rows[i : i + batch])] = embedder.embed_passages(texts[i : i + batch])
+        if progress:
+            progress(min(i + batch, len(texts)), len(texts))
+    if progress and not texts:
+        progress(0, 0)
+
+
+def _write_build(
+    folder: Path,
+    documents: Sequence[Document],
+    chunks: Sequence[Chunk],
+    body: Sequence[Chunk],
+    units: Sequence[str],
+    vectors: np.ndarray,
+    embedder: Embedder,
+    key: str,
+    chroma_host: str | None,
+    chroma_port: int,
+    name: str,
+) -> None:
+    with open(folder / "documents.jsonl", "w", encoding="utf-8") as handle:
+        for doc in documents:
+            handle.write(json.dumps({**doc.metadata(), "text": doc.text}, ensure_ascii=False) + "\n")
+    with open(folder / "chunks.jsonl", "w", encoding="utf-8") as handle:
+        for chunk in chunks:
+            handle.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
+    np.save(folder / "vectors.npy", vectors)
+    # Paragraph vectors first, then every sentence of every paragraph (scored when composing answers).
+    write_json(folder / "vector_ids.json", list(units))
+    LexicalIndex.build([c.id for c in body], [c.text for c in body]).save(folder / "bm25")
+    collection = collection_name(name, chroma_host)
+    client = open_client(folder / "chroma" if chroma_host is None else None, chroma_host, chroma_port)
+    VectorIndex(client, collection).add(body, vectors[: len(body)])
+    write_json(
+        folder / "manifest.json",
+        {
+            "format_version": FORMAT_VERSION,
+            "chunker_version": key,
+            "embedder": {"name": embedder.name, "model": embedder.model.model_name, "dim": int(vectors.shape[1])},
+            "chroma_host": chroma_host,
+            "chroma_port": chroma_port,
+            "collection": collection,
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "counts": {"documents": len(documents), "paragraphs": len(body), "sentences": len(units) - len(body)},
+            "documents": {d.id: {"sha256": d.sha256, "source_file": d.source_file} for d in documents},
+        },
+    )
+
+
+def collection_name(build_name: str, chroma_host: str | None) -> str:
+    # A shared Chroma server holds every build side by side; a local build owns its own folder.
+    return f"citeqa-{build_name}" if chroma_host else "citeqa-chunks"
+
+
+def _remove_leftovers(layout: Layout) -> None:
+    if layout.builds.exists():
+        for path in layout.builds.glob(f"*{PARTIAL}"):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _prune(layout: Layout, keep: set[str]) -> None:
+    """Keep the live build and the one before it (a running server may still read it)."""
+    for path in layout.builds.iterdir():
+        if path.is_dir() and path.name not in keep and not path.name.endswith(PARTIAL):
+            shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,111 @@
+"""Open the live index for reading: chunks, documents, dense and lexical search."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from corpus import Document
+from index.build import chunker_key
+from index.chroma import VectorIndex, open_client
+from index.chunking import BODY, Chunk
+from index.embedding import Embedder
+from index.errors import IndexCorruptError, IndexMismatchError
+from index.layout import FORMAT_VERSION, Layout, read_manifest
+from index.lexical import LexicalIndex
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return [json.loads(line) for line in handle if line.strip()]
+    except (OSError, ValueError) as exc:
+        raise IndexCorruptError(f"{path} is unreadable; run `citeqa index --rebuild`") from exc
+
+
+class Index:
+    """A read-only view of one build. Safe to share between threads once opened."""
+
+    def __init__(self, build: Path, manifest: dict[str, Any], embedder: Embedder) -> None:
+        self.build = build
+        self.manifest = manifest
+        self.embedder = embedder
+        self.documents: dict[str, Document] = {}
+        for row in _read_jsonl(build / "documents.jsonl"):
+            inferred = tuple(row.pop("date_inferred", ()))
+            row.pop("characters", None)
+            self.documents[row["id"]] = Document(**row, date_inferred=inferred)
+        self.chunks: dict[str, Chunk] = {row["id"]: Chunk(**row) for row in _read_jsonl(build / "chunks.jsonl")}
+        self.body_ids = [c.id for c in self.chunks.values() if c.role == BODY]
+        self._load_vectors(build)
+        try:
+            self.lexical = LexicalIndex.load(build / "bm25", self.body_ids)
+            client = open_client(
+                build / "chroma" if manifest.get("chroma_host") is None else None,
+                manifest.get("chroma_host"),
+                int(manifest.get("chroma_port") or 8000),
+            )
+            self.vectors = VectorIndex(client, str(manifest.get("collection", "citeqa-chunks")))
+        except IndexCorruptError:
+            raise
+        except Exception as exc:  # Chroma and bm25s fail in many ways on damaged files
+            raise IndexCorruptError(f"index in {build} is damaged ({exc}); run `citeqa index --rebuild`") from exc
+        if self.vectors.count() != len(self.body_ids):
+            raise IndexCorruptError(
+                f"index in {build} holds {self.vectors.count()} vectors for {len(self.body_ids)} paragraphs; "
+                "run `citeqa index --rebuild`"
+            )
+
+    def _load_vectors(self, build: Path) -> None:
+        try:
+            units = json.loads((build / "vector_ids.json").read_text(encoding="utf-8"))
+            matrix = np.load(build / "vectors.npy")
+        except (OSError, ValueError) as exc:
+            raise IndexCorruptError(f"vectors in {build} are unreadable; run `citeqa index --rebuild`") from exc
+        if len(units) != len(matrix) or units[: len(self.body_ids)] != self.body_ids:
+            raise IndexCorruptError(f"vectors in {build} do not match its paragraphs; run `citeqa index --rebuild`")
+        self.paragraph_matrix = matrix[: len(self.body_ids)]
+        self.paragraph_row = {pid: i for i, pid in enumerate(self.body_ids)}
+        self.sentence_matrix = matrix[len(self.body_ids) :]
+        # chunk id -> [(start, end, row in sentence_matrix)], in text order
+        self.sentences: dict[str, list[tuple[int, int, int]]] = {}
+        for row, unit in enumerate(units[len(self.body_ids) :]):
+            chunk_id, _, span = unit.rpartition("@")
+            start, _, end = span.partition("-")
+            self.sentences.setdefault(chunk_id, []).append((int(start), int(end), row))
+
+    @classmethod
+    def open(cls, data_dir: Path, embedder: Embedder, max_tokens: int) -> Index:
+        build = Layout(data_dir).current()
+        manifest = read_manifest(build)
+        built_with = manifest["embedder"].get("name") if isinstance(manifest["embedder"], dict) else None
+        expected = chunker_key(max_tokens)
+        if manifest["format_version"] != FORMAT_VERSION or manifest["chunker_version"] != expected:
+            raise IndexMismatchError(
+                f"index in {data_dir} was built by chunker {manifest['chunker_version']}, this citeqa uses "
+                f"{expected}; run `citeqa index --rebuild`"
+            )
+        if built_with != embedder.name:
+            raise IndexMismatchError(
+                f"index in {data_dir} was built with embedder {built_with!r}, but {embedder.name!r} is configured; "
+                "run `citeqa index --rebuild`"
+            )
+        return cls(build, manifest, embedder)
+
+    @property
+    def paragraphs(self) -> list[Chunk]:
+        return [self.chunks[i] for i in self.body_ids]
+
+    def document_text(self, document_id: str) -> str:
+        return self.documents[document_id].text
+
+    def dense(self, query: str, k: int, document_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
+        vector = self.embedder.embed_query(query)
+        return self.vectors.search(vector, k, document_ids)
+
+    def lexical_search(self, query: str, k: int) -> list[tuple[str, float]]:
+        return self.lexical.search(query, k)

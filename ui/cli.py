@@ -1,0 +1,120 @@
+"""The `citeqa` command line: index, search, docs, ask, chat, serve, eval, bench."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from tqdm import tqdm
+
+from corpus import CiteqaError
+from ui import runtime
+from ui.settings import Settings
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return ctx.ensure_object(dict)["settings"]  # type: ignore[no-any-return]
+
+
+@click.group()
+@click.option("--data-dir", type=click.Path(path_type=Path), help="index location (CITEQA_DATA_DIR)")
+@click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), help="folder of .txt/.md documents")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: Path | None, corpus_dir: Path | None) -> None:
+    """citeqa: answers whose every claim cites a verbatim quote."""
+    overrides: dict[str, Any] = {}
+    if data_dir is not None:
+        overrides["data_dir"] = data_dir
+    if corpus_dir is not None:
+        overrides["corpus_dir"] = corpus_dir
+    ctx.ensure_object(dict)["settings"] = Settings(**overrides)
+
+
+@cli.command("index")
+@click.option("--rebuild", is_flag=True, help="ignore the existing index and embed everything again")
+@click.pass_context
+def index_cmd(ctx: click.Context, rebuild: bool) -> None:
+    """Build or update the index (only changed documents are embedded again)."""
+    settings = _settings(ctx)
+    documents = runtime.documents_for(settings)
+    bar: tqdm[Any] | None = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, unit="chunk", desc="embedding", file=sys.stderr, disable=total == 0)
+        bar.update(done - bar.n)
+
+    report = runtime.build(settings, runtime.embedder_for(settings, indexing=True), rebuild=rebuild, progress=progress)
+    if bar is not None:
+        bar.close()
+    if not report.changed_anything:
+        click.echo(f"nothing changed: {len(documents)} documents up to date ({report.seconds:.2f} s)")
+        return
+    click.echo(
+        f"indexed {len(documents)} documents into {settings.data_dir}: {len(report.added)} added, "
+        f"{len(report.changed)} changed, {len(report.removed)} removed, {len(report.unchanged)} unchanged; "
+        f"{report.chunks} paragraphs, {report.embedded} embedded in {report.embed_seconds:.1f} s; "
+        f"total {report.seconds:.1f} s"
+    )
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--k", "k", default=5, show_default=True, type=click.IntRange(1, 100))
+@click.option("--json", "as_json", is_flag=True, help="print JSON")
+@click.pass_context
+def search(ctx: click.Context, query: str, k: int, as_json: bool) -> None:
+    """Ranked paragraphs for QUERY (hybrid BM25 + dense retrieval)."""
+    from qa import Retriever
+
+    settings = _settings(ctx)
+    index = runtime.open_index(settings, runtime.embedder_for(settings))
+    passages = Retriever(index).retrieve(query, k=k)
+    if as_json:
+        click.echo(json.dumps([p.model_dump() for p in passages], ensure_ascii=False, indent=1))
+        return
+    for rank, p in enumerate(passages, start=1):
+        doc = index.documents[p.document_id]
+        click.echo(f"{rank}. [{p.score:.3f}] {doc.title} ({doc.date}) {p.paragraph_id} chars {p.start}-{p.end}")
+        click.echo(f"   {p.text[:300]}{'…' if len(p.text) > 300 else ''}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="print JSON")
+@click.pass_context
+def docs(ctx: click.Context, as_json: bool) -> None:
+    """The corpus catalog."""
+    documents = runtime.documents_for(_settings(ctx))
+    if as_json:
+        click.echo(json.dumps([d.metadata() for d in documents], ensure_ascii=False, indent=1))
+        return
+    for d in documents:
+        inferred = f" (inferred: {', '.join(d.date_inferred)})" if d.date_inferred else ""
+        click.echo(f"{d.id}\n   {d.title}\n   {d.date}{inferred} · {d.kind} · {d.language} · {d.source_file}")
+
+
+def _run(entry: Callable[..., Any], args: list[str] | None) -> int:
+    try:
+        entry.main(args=args, prog_name="citeqa", standalone_mode=False)  # type: ignore[attr-defined]
+    except click.exceptions.Abort:
+        click.echo("citeqa: interrupted", err=True)
+        return 130
+    except click.ClickException as exc:
+        click.echo(f"citeqa: {exc.format_message()}", err=True)
+        return exc.exit_code
+    except CiteqaError as exc:
+        click.echo(f"citeqa: {exc}", err=True)
+        return 1
+    except KeyboardInterrupt:
+        click.echo("citeqa: interrupted", err=True)
+        return 130
+    return 0
+
+
+def main(args: list[str] | None = None) -> None:
+    sys.exit(_run(cli, args))

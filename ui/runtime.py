@@ -1,0 +1,41 @@
+"""Turn Settings into the live parts (embedder, index, answerer); the only place that wires them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from corpus import Document, load_corpus
+from index import BuildReport, Embedder, Index, Layout, build_index, load_embedder
+from ui.settings import Settings
+
+
+def embedder_for(settings: Settings, *, indexing: bool = False) -> Embedder:
+    threads = settings.index_threads if indexing else settings.query_threads
+    return load_embedder(settings.embedder, threads=threads)
+
+
+def documents_for(settings: Settings) -> list[Document]:
+    return load_corpus(settings.corpus_dir)
+
+
+def build(
+    settings: Settings,
+    embedder: Embedder,
+    *,
+    rebuild: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> BuildReport:
+    return build_index(
+        documents_for(settings),
+        Layout(settings.data_dir),
+        embedder,
+        max_tokens=settings.max_tokens,
+        rebuild=rebuild,
+        chroma_host=settings.chroma_host,
+        chroma_port=settings.chroma_port,
+        progress=progress,
+    )
+
+
+def open_index(settings: Settings, embedder: Embedder) -> Index:
+    return Index.open(settings.data_dir, embedder, settings.max_tokens)

