@@ -109,7 +109,9 @@ def build_index(
         old_docs: dict[str, dict[str, object]] = manifest.get("documents", {})  # type: ignore[assignment]
         for doc in documents:
             old = old_docs.get(doc.id)
-            bucket = report.added if old is None else report.unchanged if old["sha256"] == doc.sha256 else report.changed
+            bucket = (
+                report.added if old is None else report.unchanged if old["sha256"] == doc.sha256 else report.changed
+            )
             bucket.append(doc.id)
         report.removed = sorted(set(old_docs) - {d.id for d in documents})
         if previous is not None and not report.changed_anything and manifest.get("chroma_host") == chroma_host:
@@ -125,9 +127,7 @@ def build_index(
         body = [c for c in chunks if c.role == BODY]
         report.chunks = len(body)
         texts_by_doc = {d.id: d.text for d in documents}
-        sentences = [
-            (c, s, e) for c in body for s, e in sentence_spans(texts_by_doc[c.document_id], c.start, c.end)
-        ]
+        sentences = [(c, s, e) for c in body for s, e in sentence_spans(texts_by_doc[c.document_id], c.start, c.end)]
         units = [c.id for c in body] + [sentence_id(c, s, e) for c, s, e in sentences]
         texts = [c.text for c in body] + [texts_by_doc[c.document_id][s:e] for c, s, e in sentences]
         reusable = _old_vectors(previous) if previous is not None else {}

@@ -60,9 +60,7 @@ class VectorIndex:
     def count(self) -> int:
         return int(self.collection.count())
 
-    def search(
-        self, vector: np.ndarray, k: int, document_ids: Sequence[str] | None = None
-    ) -> list[tuple[str, float]]:
+    def search(self, vector: np.ndarray, k: int, document_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
         filters = None
         if document_ids:
             filters = MetadataFilters(

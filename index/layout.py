@@ -1,10 +1,10 @@
 """Where an index lives on disk: one data directory, a pointer to the live build, builds beside it.
 
-    DATA_DIR/
-      CURRENT              name of the live build, replaced atomically
-      .lock                held while a build runs
-      builds/<name>/       manifest.json, chunks.jsonl, texts/, chroma/, bm25/
-      builds/<name>.partial   a build in progress (or killed mid-way)
+DATA_DIR/
+  CURRENT              name of the live build, replaced atomically
+  .lock                held while a build runs
+  builds/<name>/       manifest.json, chunks.jsonl, texts/, chroma/, bm25/
+  builds/<name>.partial   a build in progress (or killed mid-way)
 """
 
 from __future__ import annotations
@@ -43,7 +43,9 @@ class Layout:
         try:
             name = self.pointer.read_text(encoding="utf-8").strip()
         except (OSError, UnicodeDecodeError) as exc:
-            raise IndexCorruptError(f"index pointer {self.pointer} is unreadable; run `citeqa index --rebuild`") from exc
+            raise IndexCorruptError(
+                f"index pointer {self.pointer} is unreadable; run `citeqa index --rebuild`"
+            ) from exc
         build = self.builds / name
         if not name or "/" in name or not (build / "manifest.json").is_file():
             raise IndexCorruptError(

@@ -12,8 +12,35 @@ import re
 _SPACE = "\\s\u00a0\u3000"
 _CLOSERS = "\"'”’)\\]」』"
 _OPENERS = "\"'“‘(\\[「『"
-_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "no", "st", "vs", "etc", "e.g", "i.e", "u.s", "u.n", "jan", "feb",
-                  "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc", "co", "jr"}
+_ABBREVIATIONS = {
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "no",
+    "st",
+    "vs",
+    "etc",
+    "e.g",
+    "i.e",
+    "u.s",
+    "u.n",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "inc",
+    "co",
+    "jr",
+}
 
 _BOUNDARY = re.compile(
     # Western sentence end: punctuation, optional closing quotes, space(s), then a plausible sentence start.
@@ -29,7 +56,7 @@ _EDGE = f"{_SPACE}"
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in " \t\r\n\u00a0\u3000" or start < end and text[start].isspace():
+    while (start < end and text[start] in " \t\r\n\u00a0\u3000") or (start < end and text[start].isspace()):
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] in "\u00a0\u3000"):
         end -= 1

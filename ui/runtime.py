@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from corpus import Document, load_corpus
 from index import BuildReport, Embedder, Index, Layout, build_index, load_embedder
+from qa import Answerer, Retriever
 from ui.settings import Settings
 
 
@@ -39,3 +40,20 @@ def build(
 
 def open_index(settings: Settings, embedder: Embedder) -> Index:
     return Index.open(settings.data_dir, embedder, settings.max_tokens)
+
+
+def make_answerer(settings: Settings, index: Index | None = None) -> Answerer:
+    """The answerer the settings describe; the LLM step only when an endpoint is configured."""
+    index = index or open_index(settings, embedder_for(settings))
+    llm = None
+    if settings.llm_base_url:
+        from qa.llm import LLMGenerator
+
+        llm = LLMGenerator(
+            base_url=settings.llm_base_url,
+            model=settings.llm_model,
+            api_key=settings.llm_api_key,
+            timeout=settings.llm_timeout,
+            constrained=settings.llm_constrained,
+        )
+    return Answerer(Retriever(index), llm=llm, top_k=settings.top_k)

@@ -1,0 +1,199 @@
+"""The answerer: retrieve, pick verbatim evidence, refuse when it does not hold, verify every quote.
+
+Runs with no LLM (extractive). With an LLM it lets the model phrase claims, keeps only the claims
+whose quotes are found in the passages, and falls back to the extractive answer when none survive.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from qa.compose import cite_spans, dateline, merged_spans, pick
+from qa.errors import InvalidQuestionError
+from qa.evidence import Question, Scored, Vocabulary, score_sentences, slot_filled, unsupported_values
+from qa.followup import retrieval_query
+from qa.models import Answer, Citation, Passage, Turn
+from qa.quotes import verified
+from qa.retrieve import Filters, Retriever
+
+QUERY_CHARS = 1000  # the embedder and BM25 see at most this much of a question
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Support thresholds, set by measurement on the tuning half of the dev set (evals/)."""
+
+    min_dense: float = 0.80
+    min_overlap: float = 0.2
+    margin: float = 0.03
+    max_citations: int = 3
+
+
+class Generator(Protocol):
+    """An optional generative step (qa.llm): verified claims, or None to fall back."""
+
+    def answer(
+        self, question: str, history: Sequence[Turn], passages: Sequence[Passage]
+    ) -> tuple[str, list[Citation]] | None: ...
+
+
+@dataclass
+class _Draft:
+    text: str
+    citations: list[Citation]
+    refusal: str | None = None
+    corrected: bool = False
+
+
+class Answerer:
+    def __init__(
+        self,
+        retriever: Retriever,
+        llm: Generator | None = None,
+        *,
+        top_k: int = 5,
+        thresholds: Thresholds = Thresholds(),
+    ) -> None:
+        self.retriever = retriever
+        self.index = retriever.index
+        self.llm = llm
+        self.top_k = top_k
+        self.thresholds = thresholds
+        self.vocab = Vocabulary(self.index)
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Turn | dict[str, Any]] | None = None,
+        *,
+        top_k: int | None = None,
+        filters: Filters = Filters(),
+        use_llm: bool = True,
+    ) -> Answer:
+        events = self.stream(question, history, top_k=top_k, filters=filters, use_llm=use_llm)
+        for kind, payload in events:
+            if kind == "done":
+                return payload  # type: ignore[no-any-return]
+        raise AssertionError("stream ended without an answer")
+
+    def stream(
+        self,
+        question: str,
+        history: Sequence[Turn | dict[str, Any]] | None = None,
+        *,
+        top_k: int | None = None,
+        filters: Filters = Filters(),
+        use_llm: bool = True,
+    ) -> Iterator[tuple[str, Any]]:
+        """Events: ("passages", list), ("delta", str)…, ("citation", Citation)…, ("done", Answer).
+
+        Text is streamed only after every quote has been verified, so nothing unverified is ever shown.
+        """
+        started = time.perf_counter()
+        turns = _turns(history)
+        if not question or not question.strip():
+            raise InvalidQuestionError("the question is empty")
+        query = retrieval_query(question.strip(), turns)[:QUERY_CHARS]
+        k = max(top_k or self.top_k, 5)
+        passages = self.retriever.retrieve(query, k=k, filters=filters)
+        retrieved = time.perf_counter()
+        yield "passages", passages
+
+        draft: _Draft | None = None
+        mode = "extractive"
+        if self.llm is not None and use_llm and passages:
+            generated = self.llm.answer(question, turns, passages)
+            if generated is not None:
+                draft, mode = _Draft(*generated), "llm"
+        if draft is None:
+            draft = self._extractive(question, query, passages)
+        draft.citations = verified(draft.citations, self.index.documents)
+        if draft.refusal is None and not draft.citations:
+            draft = _Draft("", [], refusal="No passage of the corpus could be quoted in support of an answer.")
+        answer = Answer(
+            question=question,
+            answer=draft.text if draft.refusal is None else f"I can't answer that from the corpus. {draft.refusal}",
+            refused=draft.refusal is not None,
+            refusal_reason=draft.refusal,
+            citations=draft.citations if draft.refusal is None else [],
+            passages=passages,
+            mode=mode,  # type: ignore[arg-type]
+            retrieval_query=query,
+            premise_corrected=draft.corrected,
+        )
+        for piece in re.findall(r"\S+\s*", answer.answer):
+            yield "delta", piece
+        for item in answer.citations:
+            yield "citation", item
+        done = time.perf_counter()
+        answer.timings_ms = {
+            "retrieve": round((retrieved - started) * 1000, 2),
+            "answer": round((done - retrieved) * 1000, 2),
+            "total": round((done - started) * 1000, 2),
+        }
+        yield "done", answer
+
+    def _extractive(self, question: str, query: str, passages: list[Passage]) -> _Draft:
+        parsed = Question.parse(question)
+        if not passages:
+            return _Draft("", [], refusal="The corpus has no passage on this subject.")
+        vector = self.index.embedder.embed_query(query)
+        scored = score_sentences(self.index, passages, vector, Question.parse(query), self.vocab)
+        if not scored:
+            return _Draft("", [], refusal=_nearby("No sentence of the retrieved passages fits the question.", passages))
+        best = scored[0]
+        t = self.thresholds
+        if best.dense < t.min_dense and best.overlap < t.min_overlap:
+            return _Draft("", [], refusal=_nearby("Nothing in the corpus addresses this question.", passages))
+        top_sentences = [self._text(s) for s in scored[:5]]
+        if not slot_filled(parsed, top_sentences):
+            wanted = {"date": "date", "number": "figure", "amount": "amount", "place": "place"}[parsed.slot or "date"]
+            return _Draft(
+                "",
+                [],
+                refusal=_nearby(f"The corpus discusses this but does not give the {wanted} asked for.", passages),
+            )
+        chosen = pick(scored, t.margin, t.max_citations)
+        evidence = " ".join(p.text for p in passages[:3])
+        missing = unsupported_values(parsed, evidence + " " + " ".join(p.date for p in passages[:3]))
+        if missing and best.overlap < t.min_overlap:
+            return _Draft("", [], refusal=_nearby(f"The corpus says nothing about {', '.join(missing)}.", passages))
+        spans = merged_spans(chosen, self.index.documents)
+        corrected = bool(missing)
+        if corrected and any(y for y in parsed.years if y in missing):
+            doc = self.index.documents[chosen[0].passage.document_id]
+            span = dateline(doc)
+            if span is not None and not any(s <= span[0] and span[1] <= e for _, _, s, e in spans):
+                spans.append((doc.id, chosen[0].passage.paragraph_id, *span))
+        lines, citations = cite_spans(spans, self.index.documents)
+        if corrected:
+            lines.insert(0, f"The sources do not support {', '.join(f'“{m}”' for m in missing)} in the question.")
+        return _Draft("\n".join(lines), citations, corrected=corrected)
+
+    def _text(self, item: Scored) -> str:
+        return self.index.document_text(item.passage.document_id)[item.start : item.end]
+
+
+def _turns(history: Sequence[Turn | dict[str, Any]] | None) -> list[Turn]:
+    turns = []
+    for turn in history or []:
+        try:
+            turns.append(turn if isinstance(turn, Turn) else Turn.model_validate(turn))
+        except ValueError as exc:
+            raise InvalidQuestionError(f"history turns need role 'user' or 'assistant' and content: {exc}") from exc
+    return turns
+
+
+def _nearby(reason: str, passages: Sequence[Passage]) -> str:
+    if not passages:
+        return reason
+    titles = []
+    for p in passages[:3]:
+        label = f"“{p.title}” ({p.date})"
+        if label not in titles:
+            titles.append(label)
+    return f"{reason} The nearest passages are in {', '.join(titles)}."

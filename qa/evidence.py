@@ -1,0 +1,181 @@
+"""Score the sentences of retrieved paragraphs against a question and judge whether they support it.
+
+Retrieval scores alone cannot tell a near-miss question from an answerable one (measured: top dense
+similarities overlap), so support is judged on content: whether the best sentences hold the kind of
+fact the question asks for (a date, a place, a number, a name) and the specific values it asserts.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from index import Index
+from index.lexical import tokenize
+from qa.models import Passage
+
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_NUMBER = re.compile(
+    r"(?<![\d,])(?!(?:1[89]|20)\d\d\b)\d[\d,.]*|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|trillions?|percent|dozens?)\b",
+    re.IGNORECASE,
+)
+_AMOUNT = re.compile(r"yuan|dollars?|\$|¥|\b(million|billion|trillion)\b", re.IGNORECASE)
+_DATE = re.compile(rf"\b({_MONTHS})\b|{_YEAR.pattern}|\b\d{{1,2}}(st|nd|rd|th)\b", re.IGNORECASE)
+_PLACE = re.compile(r"\b(in|at|to|from)\s+(the\s+)?[A-Z][a-z]+")
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)+")
+_SLOTS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
+    (
+        "amount",
+        re.compile(r"\bhow much (money|funding|investment)\b|\b(budget|funding|spend|spending|cost)\b", re.I),
+        _AMOUNT,
+    ),
+    ("date", re.compile(r"\bwhen\b|\b(what|which) (year|date|day|month)\b|\bon what (date|day)\b", re.I), _DATE),
+    (
+        "number",
+        re.compile(
+            r"\bhow (many|much)\b|\bwhat (percentage|percent|share|number|amount|figure|proportion|sum)\b", re.I
+        ),
+        _NUMBER,
+    ),
+    ("place", re.compile(r"\bwhere\b|\b(which|what) (city|province|venue|place|town)\b", re.I), _PLACE),
+)
+# Words too common in this kind of corpus to count as an asserted specific.
+_GENERIC_NAMES = {
+    "xi",
+    "jinping",
+    "china",
+    "chinese",
+    "internet",
+    "party",
+    "communist",
+    "president",
+    "general",
+    "secretary",
+    "comrade",
+    "beijing",
+    "xinhua",
+    "cpc",
+    "national",
+    "congress",
+    "conference",
+}
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    slot: str | None
+    slot_filler: re.Pattern[str] | None
+    years: tuple[str, ...]
+    numbers: tuple[str, ...]
+    names: tuple[str, ...]
+    terms: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, text: str) -> Question:
+        slot, filler = None, None
+        for name, asks, fills in _SLOTS:
+            if asks.search(text):
+                slot, filler = name, fills
+                break
+        names = tuple(n for n in _NAME.findall(text) if not set(n.lower().split()) <= _GENERIC_NAMES and len(n) > 3)
+        numbers = tuple(m for m in re.findall(r"\b\d[\d,.]*\b", text) if not _YEAR.fullmatch(m))
+        return cls(text, slot, filler, tuple(_YEAR.findall(text)), numbers, names, tuple(tokenize(text)))
+
+
+@dataclass
+class Scored:
+    passage: Passage
+    rank: int
+    start: int
+    end: int
+    score: float
+    dense: float
+    overlap: float
+
+
+@dataclass
+class Vocabulary:
+    """Document frequencies of the index's paragraphs, for weighting and spelling repair."""
+
+    index: Index
+    df: Counter[str] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        for chunk in self.index.paragraphs:
+            self.df.update(set(tokenize(chunk.text)))
+
+    @cached_property
+    def words(self) -> list[str]:
+        return list(self.df)
+
+    def idf(self, term: str) -> float:
+        n = len(self.index.body_ids)
+        return math.log(1 + n / (1 + self.df.get(term, 0)))
+
+    def repair(self, term: str) -> str | None:
+        """The corpus word a mistyped term most likely meant, or None if nothing is close."""
+        if term in self.df:
+            return term
+        if len(term) < 4:
+            return None
+        close = difflib.get_close_matches(term, self.words, n=1, cutoff=0.8)
+        return close[0] if close else None
+
+
+def overlap(question_terms: set[str], sentence: str, vocab: Vocabulary) -> float:
+    """Share of the question's idf weight that the sentence contains."""
+    if not question_terms:
+        return 0.0
+    words = set(tokenize(sentence))
+    total = sum(vocab.idf(t) for t in question_terms)
+    return sum(vocab.idf(t) for t in question_terms & words) / total if total else 0.0
+
+
+def score_sentences(
+    index: Index,
+    passages: list[Passage],
+    query_vector: np.ndarray,
+    question: Question,
+    vocab: Vocabulary,
+    depth: int = 6,
+) -> list[Scored]:
+    terms = {vocab.repair(t) or t for t in question.terms}
+    scored: list[Scored] = []
+    for rank, passage in enumerate(passages[:depth]):
+        text = index.document_text(passage.document_id)
+        for start, end, row in index.sentences.get(passage.paragraph_id, []):
+            sentence = text[start:end]
+            if len(sentence) < 20:
+                continue
+            dense = float(index.sentence_matrix[row] @ query_vector)
+            lexical = overlap(terms, sentence, vocab)
+            score = dense + 0.35 * lexical - 0.01 * rank
+            if question.slot_filler is not None and question.slot_filler.search(sentence):
+                score += 0.04
+            scored.append(Scored(passage, rank, start, end, score, dense, lexical))
+    scored.sort(key=lambda s: -s.score)
+    return scored
+
+
+def unsupported_values(question: Question, evidence_text: str) -> list[str]:
+    """Years, numbers and names the question asserts that the evidence does not contain."""
+    missing = [y for y in question.years if y not in evidence_text]
+    missing += [n for n in question.numbers if n not in evidence_text]
+    lowered = evidence_text.lower()
+    missing += [n for n in question.names if n.lower() not in lowered and n.split()[-1].lower() not in lowered]
+    return missing
+
+
+def slot_filled(question: Question, sentences: list[str]) -> bool:
+    if question.slot_filler is None:
+        return True
+    return any(question.slot_filler.search(s) for s in sentences)

@@ -1,0 +1,31 @@
+"""Carry the conversation's subject into retrieval for questions that only make sense with history."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from index.lexical import tokenize
+from qa.models import Turn
+
+_DEPENDS = re.compile(
+    r"\b(he|him|his|she|her|it|its|they|them|their|that|this|those|these|there|then|the same)\b"
+    r"|^\s*(and|what about|how about|also|ok|okay|so|but|why|more)\b",
+    re.IGNORECASE,
+)
+CONTEXT_CHARS = 300
+
+
+def is_follow_up(question: str, history: Sequence[Turn]) -> bool:
+    if not any(turn.role == "user" for turn in history):
+        return False
+    return bool(_DEPENDS.search(question)) or len(tokenize(question)) <= 3
+
+
+def retrieval_query(question: str, history: Sequence[Turn]) -> str:
+    """The question, plus the last exchange when the question leans on it."""
+    if not is_follow_up(question, history):
+        return question
+    last_user = next(t.content for t in reversed(history) if t.role == "user")
+    last_answer = next((t.content for t in reversed(history) if t.role == "assistant"), "")
+    return f"{question} {last_user} {last_answer[:CONTEXT_CHARS]}".strip()

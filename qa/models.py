@@ -1,0 +1,64 @@
+"""The answer contract (../shared/docs/contract.md): every surface returns these objects."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class Turn(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str
+
+
+class Citation(BaseModel):
+    marker: int
+    document_id: str
+    source_file: str
+    title: str
+    date: str
+    paragraph_id: str
+    quote: str
+    start: int
+    end: int
+
+
+class Agreement(BaseModel):
+    """A near-duplicate paragraph in another document: the same statement told again."""
+
+    paragraph_id: str
+    document_id: str
+    title: str
+    similarity: float
+
+
+class Passage(BaseModel):
+    paragraph_id: str
+    document_id: str
+    source_file: str
+    text: str
+    start: int
+    end: int
+    score: float
+    title: str = ""
+    date: str = ""
+    kind: str = ""
+    heading: str = ""
+    language: str = "en"
+    dense_score: float | None = None
+    lexical_score: float | None = None
+    agreement: list[Agreement] = Field(default_factory=list)
+
+
+class Answer(BaseModel):
+    question: str
+    answer: str
+    refused: bool
+    refusal_reason: str | None = None
+    citations: list[Citation] = Field(default_factory=list)
+    passages: list[Passage] = Field(default_factory=list)
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+    mode: Literal["extractive", "llm"] = "extractive"
+    retrieval_query: str = ""
+    premise_corrected: bool = False
