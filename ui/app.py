@@ -10,10 +10,13 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import gradio as gr
 from fastapi import FastAPI
 
 from qa import Answerer
 from ui import runtime
+from ui.api import router
+from ui.chat import build_chat
 from ui.settings import Settings
 
 
@@ -22,10 +25,13 @@ def create_app(settings: Settings, answerer: Answerer | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.answerer = answerer or runtime.make_answerer(settings)
+        if app.state.answerer is None:
+            app.state.answerer = runtime.make_answerer(settings)
         yield
 
     app = FastAPI(title="citeqa", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.answerer = answerer
-    return app
+    app.include_router(router)
+    chat = build_chat(lambda: app.state.answerer, settings)
+    return gr.mount_gradio_app(app, chat, path="/")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from collections.abc import Callable
@@ -20,7 +21,26 @@ def _settings(ctx: click.Context) -> Settings:
     return ctx.ensure_object(dict)["settings"]  # type: ignore[no-any-return]
 
 
-@click.group()
+class LazyGroup(click.Group):
+    """Commands that pull in heavy libraries (FastAPI, Gradio, the eval harness) load only when run."""
+
+    lazy = {
+        "serve": "ui.serve:serve",
+        "eval": "evals.cli:eval_cmd",
+        "bench": "evals.cli:bench_cmd",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy:
+            module, _, attr = self.lazy[name].partition(":")
+            return getattr(importlib.import_module(module), attr)  # type: ignore[no-any-return]
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup)
 @click.option("--data-dir", type=click.Path(path_type=Path), help="index location (CITEQA_DATA_DIR)")
 @click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), help="folder of .txt/.md documents")
 @click.pass_context
