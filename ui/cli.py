@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import click
 from tqdm import tqdm
@@ -24,7 +24,7 @@ def _settings(ctx: click.Context) -> Settings:
 class LazyGroup(click.Group):
     """Commands that pull in heavy libraries (FastAPI, Gradio, the eval harness) load only when run."""
 
-    lazy = {
+    lazy: ClassVar[dict[str, str]] = {
         "serve": "ui.serve:serve",
         "eval": "evals.cli:eval_cmd",
         "bench": "evals.cli:bench_cmd",
