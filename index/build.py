@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -25,7 +26,7 @@ from index.chunking import BODY, CHUNKER_VERSION, Chunk, chunk_document
 from index.embedding import Embedder
 from index.errors import IndexBusyError, IndexStoreError
 from index.layout import FORMAT_VERSION, PARTIAL, Layout, read_manifest, write_json
-from index.lexical import LexicalIndex
+from index.lexical import LEXICAL_VERSION, LexicalIndex
 from index.sentences import sentence_spans
 from index.tokens import count_tokens
 
@@ -60,19 +61,25 @@ def _locked(layout: Layout) -> Iterator[None]:
         yield
 
 
-def _previous(layout: Layout, embedder: Embedder, chunker_key: str) -> tuple[Path | None, dict[str, object]]:
-    """The live build and its manifest, if it can be reused for an incremental build."""
+def _previous(
+    layout: Layout, embedder: Embedder, chunker: str
+) -> tuple[Path | None, dict[str, Any], dict[str, np.ndarray]]:
+    """The live build, its manifest and vectors, if it is sound and can be reused incrementally."""
     try:
         build = layout.current()
         manifest = read_manifest(build)
-    except IndexStoreError:
-        return None, {}
+        vectors = _old_vectors(build)
+        lines = (build / "chunks.jsonl").read_text(encoding="utf-8").splitlines()
+        chunk_ids = {json.loads(line)["id"] for line in lines if line.strip()}
+    except (IndexStoreError, OSError, ValueError, KeyError, TypeError):
+        return None, {}, {}
     compatible = (
         manifest.get("format_version") == FORMAT_VERSION
-        and manifest.get("chunker_version") == chunker_key
-        and manifest.get("embedder", {}).get("name") == embedder.name  # type: ignore[union-attr]
+        and manifest.get("chunker_version") == chunker
+        and manifest.get("embedder", {}).get("name") == embedder.name
+        and all(unit.partition("@")[0] in chunk_ids for unit in vectors)
     )
-    return (build, manifest) if compatible else (None, {})
+    return (build, manifest, vectors) if compatible else (None, {}, {})
 
 
 def sentence_id(chunk: Chunk, start: int, end: int) -> str:
@@ -82,11 +89,14 @@ def sentence_id(chunk: Chunk, start: int, end: int) -> str:
 def _old_vectors(build: Path) -> dict[str, np.ndarray]:
     ids = json.loads((build / "vector_ids.json").read_text(encoding="utf-8"))
     vectors = np.load(build / "vectors.npy")
+    if len(ids) != len(vectors):
+        raise ValueError("vector ids and vectors differ in length")
     return dict(zip(ids, vectors, strict=True))
 
 
 def chunker_key(max_tokens: int) -> str:
-    return f"{CHUNKER_VERSION}/max{max_tokens}"
+    # The BM25 tokeniser is part of what a build stored, so its version invalidates builds too.
+    return f"{CHUNKER_VERSION}/lex{LEXICAL_VERSION}/max{max_tokens}"
 
 
 def build_index(
@@ -105,8 +115,8 @@ def build_index(
     report = BuildReport()
     key = chunker_key(max_tokens)
     with _locked(layout):
-        previous, manifest = (None, {}) if rebuild else _previous(layout, embedder, key)
-        old_docs: dict[str, dict[str, object]] = manifest.get("documents", {})  # type: ignore[assignment]
+        previous, manifest, reusable = (None, {}, {}) if rebuild else _previous(layout, embedder, key)
+        old_docs: dict[str, dict[str, Any]] = manifest.get("documents", {})
         for doc in documents:
             old = old_docs.get(doc.id)
             bucket = (
@@ -130,7 +140,6 @@ def build_index(
         sentences = [(c, s, e) for c in body for s, e in sentence_spans(texts_by_doc[c.document_id], c.start, c.end)]
         units = [c.id for c in body] + [sentence_id(c, s, e) for c, s, e in sentences]
         texts = [c.text for c in body] + [texts_by_doc[c.document_id][s:e] for c, s, e in sentences]
-        reusable = _old_vectors(previous) if previous is not None else {}
         unchanged = set(report.unchanged)
         vectors = np.zeros((len(units), embedder.dim), dtype=np.float32)
         todo = []

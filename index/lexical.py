@@ -9,6 +9,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
+LEXICAL_VERSION = "1"
 _WORD = re.compile(r"[\w’']+", re.UNICODE)
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 STOPWORDS = frozenset(
@@ -19,7 +20,8 @@ STOPWORDS = frozenset(
         "now of off on once only or other our ours out over own same she should so some such than that the "
         "their theirs them then there these they this those through to too under until up very was we were "
         "what when where which while who whom why will with would you your yours also said says say tell told "
-        "did does xi jinping what's "
+        "did does xi jinping what's speech speeches remarks mention mentioned according discuss discussed talk "
+        "talked describe described think want "
     ).split()
 )
 

@@ -27,6 +27,11 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
         raise IndexCorruptError(f"{path} is unreadable; run `citeqa index --rebuild`") from exc
 
 
+def _document(row: dict[str, Any]) -> Document:
+    fields = {k: v for k, v in row.items() if k not in ("date_inferred", "characters")}
+    return Document(**fields, date_inferred=tuple(row.get("date_inferred", ())))
+
+
 class Index:
     """A read-only view of one build. Safe to share between threads once opened."""
 
@@ -34,12 +39,11 @@ class Index:
         self.build = build
         self.manifest = manifest
         self.embedder = embedder
-        self.documents: dict[str, Document] = {}
-        for row in _read_jsonl(build / "documents.jsonl"):
-            inferred = tuple(row.pop("date_inferred", ()))
-            row.pop("characters", None)
-            self.documents[row["id"]] = Document(**row, date_inferred=inferred)
-        self.chunks: dict[str, Chunk] = {row["id"]: Chunk(**row) for row in _read_jsonl(build / "chunks.jsonl")}
+        try:
+            self.documents = {row["id"]: _document(row) for row in _read_jsonl(build / "documents.jsonl")}
+            self.chunks = {row["id"]: Chunk(**row) for row in _read_jsonl(build / "chunks.jsonl")}
+        except (KeyError, TypeError) as exc:
+            raise IndexCorruptError(f"records in {build} are malformed ({exc}); run `citeqa index --rebuild`") from exc
         self.body_ids = [c.id for c in self.chunks.values() if c.role == BODY]
         self._load_vectors(build)
         try:

@@ -36,6 +36,8 @@ class Thresholds:
 class Generator(Protocol):
     """An optional generative step (qa.llm): verified claims, or None to fall back."""
 
+    def condense(self, question: str, history: Sequence[Turn]) -> str | None: ...
+
     def answer(
         self, question: str, history: Sequence[Turn], passages: Sequence[Passage]
     ) -> tuple[str, list[Citation]] | None: ...
@@ -97,7 +99,11 @@ class Answerer:
         turns = _turns(history)
         if not question or not question.strip():
             raise InvalidQuestionError("the question is empty")
-        query = retrieval_query(question.strip(), turns)[:QUERY_CHARS]
+        query = retrieval_query(question.strip(), turns)
+        if self.llm is not None and use_llm and query != question.strip():
+            # A follow-up: let the model restate it; the extractive carry-over stays as the fallback.
+            query = self.llm.condense(question, turns) or query
+        query = query[:QUERY_CHARS]
         k = max(top_k or self.top_k, 5)
         passages = self.retriever.retrieve(query, k=k, filters=filters)
         retrieved = time.perf_counter()

@@ -149,6 +149,9 @@ def score_sentences(
     depth: int = 6,
 ) -> list[Scored]:
     terms = {vocab.repair(t) or t for t in question.terms}
+    if question.slot != "date":
+        # A year in a question usually names the occasion ("his 2016 speech"), not the fact wanted.
+        terms -= set(question.years)
     scored: list[Scored] = []
     for rank, passage in enumerate(passages[:depth]):
         text = index.document_text(passage.document_id)

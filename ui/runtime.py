@@ -49,7 +49,8 @@ def make_answerer(settings: Settings, index: Index | None = None) -> Answerer:
     if settings.llm_base_url:
         from qa.llm import LLMGenerator
 
-        llm = LLMGenerator(
+        llm = LLMGenerator.openai_like(
+            index,
             base_url=settings.llm_base_url,
             model=settings.llm_model,
             api_key=settings.llm_api_key,
