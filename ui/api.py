@@ -2,42 +2,183 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import AsyncIterator
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, Field
+from fastapi.responses import StreamingResponse
 
-from qa import Answer, Answerer, Turn
+from index.chunking import BODY
+from qa import Answer, Answerer, Filters
+from ui.access_log import note_question
+from ui.errors import ERROR_RESPONSES, ApiError, error_body
+from ui.limits import TimedStream, check_question, run_with_deadline
+from ui.schemas import AskRequest, DocumentList, DocumentMeta, DocumentOut, Health, ParagraphOut, ParagraphRef
+from ui.settings import Settings
 
-router = APIRouter()
+router = APIRouter(responses=ERROR_RESPONSES)
+SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+_PACKAGES = ("citeqa", "chromadb", "llama-index-core", "fastapi", "gradio")
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
 
 
 def get_answerer(request: Request) -> Answerer:
-    return request.app.state.answerer  # type: ignore[no-any-return]
+    answerer: Answerer | None = request.app.state.answerer
+    if answerer is None:
+        failed = request.app.state.load_error
+        if failed:
+            raise ApiError(503, "index_unavailable", f"the index could not be loaded: {failed}")
+        raise ApiError(503, "not_ready", "the index and models are still loading; retry shortly")
+    return answerer
 
 
+SettingsDep = Annotated[Settings, Depends(get_settings)]
 AnswererDep = Annotated[Answerer, Depends(get_answerer)]
 
 
-class AskRequest(BaseModel):
-    question: str
-    history: list[Turn] = Field(default_factory=list)
-    top_k: int = Field(5, ge=1, le=50)
+def sse(event: str | None, data: Any) -> str:
+    """One server-sent event; JSON data keeps newlines in answer text from ending the event early."""
+    head = f"event: {event}\n" if event else ""
+    return f"{head}data: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-@router.get("/healthz")
-def healthz(answerer: AnswererDep) -> dict[str, Any]:
+def question_filters(body: AskRequest, answerer: Answerer) -> Filters:
+    if body.filters is None:
+        return Filters()
+    unknown = [d for d in body.filters.document_ids if d not in answerer.index.documents]
+    if unknown:
+        raise ApiError(422, "invalid_filter", f"filters.document_ids: unknown document ids {unknown[:5]}")
+    return body.filters.to_filters()
+
+
+@lru_cache(maxsize=1)
+def package_versions() -> dict[str, str]:
+    versions = {}
+    for name in _PACKAGES:
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+@router.get("/healthz", response_model=Health, summary="Readiness: the index is loaded")
+async def healthz(request: Request) -> Health:
+    index = get_answerer(request).index
+    manifest = index.manifest
+    return Health(
+        status="ok",
+        ready=True,
+        documents=len(index.documents),
+        paragraphs=len(index.body_ids),
+        build=index.build.name,
+        versions={
+            **package_versions(),
+            "embedder": manifest.get("embedder"),
+            "chunker": manifest.get("chunker_version"),
+            "index_format": manifest.get("format_version"),
+        },
+    )
+
+
+@router.post("/v1/ask", response_model=Answer, summary="Answer a question with verbatim citations")
+async def ask(body: AskRequest, request: Request, answerer: AnswererDep, settings: SettingsDep) -> Answer:
+    check_question(settings, body.question, body.history)
+    note_question(request.scope, body.question)
+    filters = question_filters(body, answerer)
+    return await run_with_deadline(
+        lambda: answerer.ask(body.question, body.history, top_k=body.top_k, filters=filters),
+        settings.request_timeout,
+    )
+
+
+@router.post(
+    "/v1/ask/stream",
+    response_class=StreamingResponse,
+    summary="Answer as server-sent events",
+    description=(
+        "Events in order: `passages` ({passages: [...]}), `delta` ({text}) for each piece of the answer, "
+        "`citation` (one citation object) for each citation, then `done` (the full answer object, as "
+        "/v1/ask returns it). A failure after the stream has started is an `error` event with the JSON "
+        "error shape, and ends the stream."
+    ),
+    responses={200: {"content": {"text/event-stream": {}}, "description": "server-sent events"}},
+)
+async def ask_stream(
+    body: AskRequest, request: Request, answerer: AnswererDep, settings: SettingsDep
+) -> StreamingResponse:
+    check_question(settings, body.question, body.history)
+    note_question(request.scope, body.question)
+    filters = question_filters(body, answerer)
+    events = answerer.stream(body.question, body.history, top_k=body.top_k, filters=filters)
+    stream = await TimedStream(events, settings.request_timeout).start()
+    return StreamingResponse(_answer_events(stream), media_type="text/event-stream", headers=SSE_HEADERS)
+
+
+async def _answer_events(stream: TimedStream) -> AsyncIterator[str]:
+    async for kind, payload in stream.items():
+        if kind == "passages":
+            yield sse(kind, {"passages": [p.model_dump(mode="json") for p in payload]})
+        elif kind == "delta":
+            yield sse(kind, {"text": payload})
+        elif kind == "error":
+            yield sse(kind, error_body(payload.code, payload.message))
+        else:
+            yield sse(kind, payload.model_dump(mode="json"))
+
+
+@router.get("/v1/documents", response_model=DocumentList, summary="The corpus catalog")
+async def documents(answerer: AnswererDep) -> DocumentList:
+    return DocumentList(
+        documents=[DocumentMeta.model_validate(d.metadata()) for d in answerer.index.documents.values()]
+    )
+
+
+@router.get("/v1/documents/{document_id}", response_model=DocumentOut, summary="One document: text and metadata")
+async def document(document_id: str, answerer: AnswererDep) -> DocumentOut:
     index = answerer.index
-    return {
-        "status": "ok",
-        "index_loaded": True,
-        "documents": len(index.documents),
-        "paragraphs": len(index.body_ids),
-        "build": index.build.name,
-        "embedder": index.manifest.get("embedder"),
-    }
+    doc = index.documents.get(document_id)
+    if doc is None:
+        raise ApiError(404, "unknown_document", f"no document {document_id!r}; GET /v1/documents lists them")
+    paragraphs = sorted(
+        (c for c in index.chunks.values() if c.document_id == doc.id and c.role == BODY), key=lambda c: c.start
+    )
+    return DocumentOut(
+        **doc.metadata(),  # type: ignore[arg-type]
+        text=doc.text,
+        paragraphs=[ParagraphRef(paragraph_id=c.id, start=c.start, end=c.end, heading=c.heading) for c in paragraphs],
+    )
 
 
-@router.post("/v1/ask", response_model=Answer)
-def ask(body: AskRequest, answerer: AnswererDep) -> Answer:
-    return answerer.ask(body.question, body.history, top_k=body.top_k)
+@router.get(
+    "/v1/paragraphs/{paragraph_id}",
+    response_model=ParagraphOut,
+    summary="One paragraph",
+    description="Paragraph ids contain '#' (e.g. `doc-id#p07`): send it URL-encoded as %23.",
+)
+async def paragraph(paragraph_id: str, answerer: AnswererDep) -> ParagraphOut:
+    index = answerer.index
+    chunk = index.chunks.get(paragraph_id)
+    if chunk is None:
+        hint = "" if "#" in paragraph_id else " (ids look like 'document-id#p07'; encode '#' as %23)"
+        raise ApiError(404, "unknown_paragraph", f"no paragraph {paragraph_id!r}{hint}")
+    doc = index.documents[chunk.document_id]
+    return ParagraphOut(
+        paragraph_id=chunk.id,
+        document_id=doc.id,
+        source_file=doc.source_file,
+        title=doc.title,
+        date=doc.date,
+        text=chunk.text,
+        start=chunk.start,
+        end=chunk.end,
+        heading=chunk.heading,
+        language=chunk.language,
+        role=chunk.role,
+    )

@@ -7,31 +7,71 @@ import os
 # Gradio looks up remote hosts in background threads unless told not to, before it is imported.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
+import json
+import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import gradio as gr
 from fastapi import FastAPI
 
+from corpus import CiteqaError
 from qa import Answerer
 from ui import runtime
-from ui.api import router
+from ui.access_log import AccessLogMiddleware, configure_logging
+from ui.api import package_versions, router
 from ui.chat import build_chat
+from ui.errors import fallback_router, install_error_handlers
+from ui.limits import BodyLimitMiddleware
+from ui.openai_compat import router as openai_router
+from ui.security import add_security
 from ui.settings import Settings
+
+log = logging.getLogger("citeqa.api")
+DESCRIPTION = (
+    "Answers over a document corpus in which every claim cites a verbatim quote. "
+    'Errors are `{"error": {"code": ..., "message": ...}}`.'
+)
 
 
 def create_app(settings: Settings, answerer: Answerer | None = None) -> FastAPI:
     """The whole server. Pass `answerer` to share one already loaded (tests, benchmarks)."""
 
+    def load() -> None:
+        try:
+            app.state.answerer = runtime.make_answerer(settings)
+        except CiteqaError as exc:
+            app.state.load_error = str(exc)
+            log.error(json.dumps({"event": "load_failed", "error": str(exc)}))
+        except Exception as exc:
+            app.state.load_error = f"unexpected {type(exc).__name__}; see the server log"
+            log.exception("loading the index failed")
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Loading takes seconds: the server listens meanwhile, and /healthz answers 503 until it is done.
         if app.state.answerer is None:
-            app.state.answerer = runtime.make_answerer(settings)
+            threading.Thread(target=load, name="citeqa-load", daemon=True).start()
         yield
 
-    app = FastAPI(title="citeqa", version="0.1.0", lifespan=lifespan)
+    app = FastAPI(title="citeqa", version=package_versions()["citeqa"], description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
     app.state.answerer = answerer
+    app.state.load_error = None
+    install_error_handlers(app)
     app.include_router(router)
+    app.include_router(openai_router)
+    app.include_router(fallback_router)
+    # Added innermost first: the body limit sits under the guard, CORS over it, the access log outermost.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    add_security(app, settings)
+    app.add_middleware(AccessLogMiddleware, log_questions=settings.log_questions)
     chat = build_chat(lambda: app.state.answerer, settings)
     return gr.mount_gradio_app(app, chat, path="/")
+
+
+def app_from_env() -> FastAPI:
+    """Factory for `uvicorn --factory ui.app:app_from_env` and for each of several workers."""
+    configure_logging()
+    return create_app(Settings())

@@ -50,13 +50,13 @@ def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_empty_file_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_text("  \n", encoding="utf-8")
-    with pytest.raises(CorpusError, match="empty.txt is empty"):
+    with pytest.raises(CorpusError, match=r"empty\.txt is empty"):
         load_corpus(tmp_path)
 
 
 def test_non_utf8_file_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "latin.txt").write_bytes("caf\xe9 policy".encode("latin-1"))
-    with pytest.raises(CorpusError, match="latin.txt is not valid UTF-8"):
+    with pytest.raises(CorpusError, match=r"latin\.txt is not valid UTF-8"):
         load_corpus(tmp_path)
 
 

@@ -134,7 +134,7 @@ def test_corrupted_index_dir_is_a_clear_error(tmp_path: Path, embedder: Embedder
     elif damage == "chunks":
         (build / "chunks.jsonl").write_text('{"id": 1}\n', encoding="utf-8")
     else:
-        json.dump(["x"], open(build / "vector_ids.json", "w"))
+        (build / "vector_ids.json").write_text(json.dumps(["x"]), encoding="utf-8")
     with pytest.raises(IndexCorruptError, match="rebuild"):
         Index.open(data, embedder, MAX_TOKENS)
     # A corrupted index never blocks a fresh build.
