@@ -27,7 +27,7 @@ class LazyGroup(click.Group):
     lazy: ClassVar[dict[str, str]] = {
         "serve": "ui.serve:serve",
         "eval": "evals.cli:eval_cmd",
-        "bench": "evals.cli:bench_cmd",
+        "bench": "evals.bench:bench_cmd",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
