@@ -1,0 +1,32 @@
+# The two commands of the README: `make run` and `make test`. Everything they need is installed here.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+.PHONY: install run test lint chromium
+
+$(BIN)/citeqa: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $@
+
+install: $(BIN)/citeqa
+
+# Builds the index on first start, then serves the chat at http://127.0.0.1:8000/ and the API under /v1.
+run: install
+	$(BIN)/citeqa serve
+
+# The browser tests drive Debian's Chromium; Playwright's own browser download is not used.
+chromium:
+	@command -v chromium >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy corpus index qa evals ui
+
+# pytest exits 5 when it collects nothing; that is not a failure of the code under test.
+test: install chromium lint
+	$(BIN)/python -m pytest || [ $$? -eq 5 ]
