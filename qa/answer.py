@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from qa.compose import cite_spans, dateline, merged_spans, pick
 from qa.errors import InvalidQuestionError
-from qa.evidence import Question, Scored, Vocabulary, score_sentences, slot_filled, unsupported_values
+from qa.evidence import SLOT_NOUNS, Question, Scored, Vocabulary, score_sentences, slot_filled, unsupported_values
 from qa.followup import retrieval_query
 from qa.models import Answer, Citation, Passage, Turn
 from qa.quotes import verified
@@ -28,6 +28,7 @@ class Thresholds:
     """Support thresholds, set by measurement on the tuning half of the dev set (evals/)."""
 
     min_dense: float = 0.80
+    min_dense_unknown: float = 0.84
     min_overlap: float = 0.2
     margin: float = 0.03
     max_citations: int = 3
@@ -148,7 +149,8 @@ class Answerer:
         if not passages:
             return _Draft("", [], refusal="The corpus has no passage on this subject.")
         vector = self.index.embedder.embed_query(query)
-        scored = score_sentences(self.index, passages, vector, Question.parse(query), self.vocab)
+        context = Question.parse(query[len(question) :]) if query.startswith(question) and query != question else None
+        scored = score_sentences(self.index, passages, vector, parsed, self.vocab, context)
         if not scored:
             return _Draft("", [], refusal=_nearby("No sentence of the retrieved passages fits the question.", passages))
         best = scored[0]
@@ -157,17 +159,18 @@ class Answerer:
             return _Draft("", [], refusal=_nearby("Nothing in the corpus addresses this question.", passages))
         top_sentences = [self._text(s) for s in scored[:5]]
         if not slot_filled(parsed, top_sentences):
-            wanted = {"date": "date", "number": "figure", "amount": "amount", "place": "place"}[parsed.slot or "date"]
+            wanted = SLOT_NOUNS[parsed.slot or "date"]
             return _Draft(
                 "",
                 [],
                 refusal=_nearby(f"The corpus discusses this but does not give the {wanted} asked for.", passages),
             )
-        chosen = pick(scored, t.margin, t.max_citations)
         evidence = " ".join(p.text for p in passages[:3])
         missing = unsupported_values(parsed, evidence + " " + " ".join(p.date for p in passages[:3]))
-        if missing and best.overlap < t.min_overlap:
-            return _Draft("", [], refusal=_nearby(f"The corpus says nothing about {', '.join(missing)}.", passages))
+        unknown = [m for m in missing if not self._in_corpus(m)]
+        if unknown and best.dense < t.min_dense_unknown:
+            return _Draft("", [], refusal=_nearby(f"The corpus says nothing about {', '.join(unknown)}.", passages))
+        chosen = pick(scored, t.margin, t.max_citations)
         spans = merged_spans(chosen, self.index.documents)
         corrected = bool(missing)
         if corrected and any(y for y in parsed.years if y in missing):
@@ -179,6 +182,10 @@ class Answerer:
         if corrected:
             lines.insert(0, f"The sources do not support {', '.join(f'“{m}”' for m in missing)} in the question.")
         return _Draft("\n".join(lines), citations, corrected=corrected)
+
+    def _in_corpus(self, value: str) -> bool:
+        lowered = value.lower()
+        return any(lowered in doc.text.lower() for doc in self.index.documents.values())
 
     def _text(self, item: Scored) -> str:
         return self.index.document_text(item.passage.document_id)[item.start : item.end]

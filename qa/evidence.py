@@ -29,8 +29,11 @@ _NUMBER = re.compile(
 )
 _AMOUNT = re.compile(r"yuan|dollars?|\$|¥|\b(million|billion|trillion)\b", re.IGNORECASE)
 _DATE = re.compile(rf"\b({_MONTHS})\b|{_YEAR.pattern}|\b\d{{1,2}}(st|nd|rd|th)\b", re.IGNORECASE)
-_PLACE = re.compile(r"\b(in|at|to|from)\s+(the\s+)?[A-Z][a-z]+")
+# A named place after "in"/"at"; the country itself is everywhere in this corpus and names no venue.
+_PLACE = re.compile(r"\b(in|at)\s+(?!China\b|Chinese\b|The\b|the\b)[A-Z][a-z]+")
+_PENALTY = re.compile(r"\b(prison|imprison\w*|jail|fined?\b|fines\b|penalt\w+|sentenced)", re.IGNORECASE)
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)+")
+# (slot, how a question asks for it, what a sentence that gives it contains)
 _SLOTS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     (
         "amount",
@@ -46,6 +49,7 @@ _SLOTS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
         _NUMBER,
     ),
     ("place", re.compile(r"\bwhere\b|\b(which|what) (city|province|venue|place|town)\b", re.I), _PLACE),
+    ("penalty", re.compile(r"\b(prison|jail|fines?|penalt\w+|punish\w*|sentences?)\b", re.I), _PENALTY),
 )
 # Words too common in this kind of corpus to count as an asserted specific.
 _GENERIC_NAMES = {
@@ -69,6 +73,9 @@ _GENERIC_NAMES = {
 }
 
 
+SLOT_NOUNS = {"date": "date", "number": "figure", "amount": "amount", "place": "place", "penalty": "penalty"}
+
+
 @dataclass(frozen=True)
 class Question:
     text: str
@@ -87,6 +94,8 @@ class Question:
                 slot, filler = name, fills
                 break
         names = tuple(n for n in _NAME.findall(text) if not set(n.lower().split()) <= _GENERIC_NAMES and len(n) > 3)
+        names += tuple(m.group(2) for m in re.finditer(r"\b(in|at)\s+([A-Z][a-z]+)", text) if m.group(2) not in names)
+        names = tuple(n for n in names if n.lower() not in _GENERIC_NAMES)
         numbers = tuple(m for m in re.findall(r"\b\d[\d,.]*\b", text) if not _YEAR.fullmatch(m))
         return cls(text, slot, filler, tuple(_YEAR.findall(text)), numbers, names, tuple(tokenize(text)))
 
@@ -140,18 +149,27 @@ def overlap(question_terms: set[str], sentence: str, vocab: Vocabulary) -> float
     return sum(vocab.idf(t) for t in question_terms & words) / total if total else 0.0
 
 
+def _content_terms(question: Question, vocab: Vocabulary) -> set[str]:
+    terms = {vocab.repair(t) or t for t in question.terms}
+    if question.slot != "date":
+        # A year in a question usually names the occasion ("his 2016 speech"), not the fact wanted.
+        terms -= set(question.years)
+    return terms
+
+
 def score_sentences(
     index: Index,
     passages: list[Passage],
     query_vector: np.ndarray,
     question: Question,
     vocab: Vocabulary,
+    context: Question | None = None,
     depth: int = 6,
 ) -> list[Scored]:
-    terms = {vocab.repair(t) or t for t in question.terms}
-    if question.slot != "date":
-        # A year in a question usually names the occasion ("his 2016 speech"), not the fact wanted.
-        terms -= set(question.years)
+    """Sentences of the top passages, best first. `context` is the earlier turn a follow-up leans on:
+    its words help, but the follow-up's own words decide which sentence answers it."""
+    terms = _content_terms(question, vocab)
+    context_terms = _content_terms(context, vocab) - terms if context else set()
     scored: list[Scored] = []
     for rank, passage in enumerate(passages[:depth]):
         text = index.document_text(passage.document_id)
@@ -161,6 +179,8 @@ def score_sentences(
                 continue
             dense = float(index.sentence_matrix[row] @ query_vector)
             lexical = overlap(terms, sentence, vocab)
+            if context_terms:
+                lexical = 0.7 * lexical + 0.3 * overlap(context_terms, sentence, vocab)
             score = dense + 0.35 * lexical - 0.01 * rank
             if question.slot_filler is not None and question.slot_filler.search(sentence):
                 score += 0.04

@@ -23,9 +23,11 @@ def is_follow_up(question: str, history: Sequence[Turn]) -> bool:
 
 
 def retrieval_query(question: str, history: Sequence[Turn]) -> str:
-    """The question, plus the last exchange when the question leans on it."""
+    """The question, plus the previous question when this one leans on it.
+
+    The previous answer is left out: its quotes would pull retrieval back to the evidence already shown.
+    """
     if not is_follow_up(question, history):
         return question
     last_user = next(t.content for t in reversed(history) if t.role == "user")
-    last_answer = next((t.content for t in reversed(history) if t.role == "assistant"), "")
-    return f"{question} {last_user} {last_answer[:CONTEXT_CHARS]}".strip()
+    return f"{question} {last_user[:CONTEXT_CHARS]}"

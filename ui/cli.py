@@ -13,6 +13,7 @@ import click
 from tqdm import tqdm
 
 from corpus import CiteqaError
+from qa import Answer, Answerer, Filters, Turn
 from ui import runtime
 from ui.settings import Settings
 
@@ -116,6 +117,90 @@ def docs(ctx: click.Context, as_json: bool) -> None:
     for d in documents:
         inferred = f" (inferred: {', '.join(d.date_inferred)})" if d.date_inferred else ""
         click.echo(f"{d.id}\n   {d.title}\n   {d.date}{inferred} · {d.kind} · {d.language} · {d.source_file}")
+
+
+def _history(raw: str | None) -> list[Turn]:
+    if not raw:
+        return []
+    try:
+        data = json.loads(raw)
+        return [Turn.model_validate(turn) for turn in data]
+    except (ValueError, TypeError) as exc:
+        raise click.BadParameter(f"--history-json must be a JSON list of {{role, content}} turns ({exc})") from exc
+
+
+def _print_answer(answer: Answer) -> None:
+    if answer.refused:
+        click.echo(f"Not answered from the corpus: {answer.refusal_reason}")
+        return
+    click.echo(answer.answer)
+    click.echo("")
+    for c in answer.citations:
+        click.echo(f"[{c.marker}] {c.title} ({c.date}) · {c.paragraph_id} · chars {c.start}-{c.end}")
+        click.echo(f"    “{c.quote}”")
+
+
+def _ask_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    command = click.option("--k", "k", type=click.IntRange(1, 50), help="passages to retrieve")(command)
+    command = click.option("--doc", "documents", multiple=True, help="only these document ids")(command)
+    command = click.option("--since", default="", help="only documents dated on or after (YYYY[-MM[-DD]])")(command)
+    command = click.option("--until", default="", help="only documents dated on or before")(command)
+    return click.option("--no-llm", is_flag=True, help="extractive answer even when an LLM is configured")(command)
+
+
+def _answerer(ctx: click.Context) -> Answerer:
+    return runtime.make_answerer(_settings(ctx))
+
+
+@cli.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="print the answer object (contract JSON)")
+@click.option("--history-json", help='earlier turns: [{"role": "user", "content": "..."}, ...]')
+@_ask_options
+@click.pass_context
+def ask(
+    ctx: click.Context,
+    question: str,
+    as_json: bool,
+    history_json: str | None,
+    k: int | None,
+    documents: tuple[str, ...],
+    since: str,
+    until: str,
+    no_llm: bool,
+) -> None:
+    """Answer QUESTION with numbered verbatim quotes."""
+    filters = Filters(document_ids=documents, date_from=since, date_to=until)
+    answer = _answerer(ctx).ask(question, _history(history_json), top_k=k, filters=filters, use_llm=not no_llm)
+    if as_json:
+        click.echo(answer.model_dump_json(indent=1))
+    else:
+        _print_answer(answer)
+
+
+@cli.command()
+@_ask_options
+@click.pass_context
+def chat(ctx: click.Context, k: int | None, documents: tuple[str, ...], since: str, until: str, no_llm: bool) -> None:
+    """Ask questions in a loop; follow-ups use the conversation. An empty line or Ctrl-D ends it."""
+    answerer = _answerer(ctx)
+    filters = Filters(document_ids=documents, date_from=since, date_to=until)
+    history: list[Turn] = []
+    while True:
+        try:
+            question = input("you> ").strip()
+        except EOFError:
+            break
+        if not question:
+            break
+        try:
+            answer = answerer.ask(question, history, top_k=k, filters=filters, use_llm=not no_llm)
+        except CiteqaError as exc:
+            click.echo(f"citeqa: {exc}", err=True)
+            continue
+        _print_answer(answer)
+        click.echo("")
+        history += [Turn(role="user", content=question), Turn(role="assistant", content=answer.answer)]
 
 
 def _run(entry: Callable[..., Any], args: list[str] | None) -> int:
