@@ -13,6 +13,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from index.errors import IndexCorruptError, IndexMissingError
 
@@ -72,7 +73,7 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def read_manifest(build: Path) -> dict[str, object]:
+def read_manifest(build: Path) -> dict[str, Any]:
     try:
         manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
