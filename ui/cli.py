@@ -170,8 +170,9 @@ def ask(
     no_llm: bool,
 ) -> None:
     """Answer QUESTION with numbered verbatim quotes."""
+    history = _history(history_json)  # checked before the index loads, so a typo fails fast
     filters = Filters(document_ids=documents, date_from=since, date_to=until)
-    answer = _answerer(ctx).ask(question, _history(history_json), top_k=k, filters=filters, use_llm=not no_llm)
+    answer = _answerer(ctx).ask(question, history, top_k=k, filters=filters, use_llm=not no_llm)
     if as_json:
         click.echo(answer.model_dump_json(indent=1))
     else:

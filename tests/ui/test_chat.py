@@ -1,0 +1,239 @@
+"""The chat without a browser: HTML rendering of answers and sources, filters, options, the examples."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import gradio as gr
+import pytest
+
+from corpus import Document
+from index.chunking import Chunk
+from qa import Agreement, Answer, Answerer, Citation, Passage
+from ui.chat import EXAMPLES, _filters, build_chat, chat_mount_kwargs
+from ui.chat_render import answer_html, catalog_html, refusal_html, sources_html
+from ui.settings import Settings
+
+HOSTILE = 'Intro.\n<script>alert("x")</script> said “core” & <b>bold</b> terms.\nLast\u00a0line.'
+
+
+def marks(html: str) -> list[str]:
+    # Escaped text holds no "<", so a mark's content ends at the first "</mark>".
+    return [unescape(m) for m in re.findall(r"<mark[^>]*>(.*?)</mark>", html, flags=re.S)]
+
+
+def doc(text: str = HOSTILE, doc_id: str = "d1", title: str = 'A "title" <i>') -> Document:
+    return Document(doc_id, title, "2016-04-19", "speech", "en", f"{doc_id}.txt", "0" * 64, "About <it>.", text)
+
+
+def cite(marker: int, start: int, end: int, document: Document, paragraph_id: str = "d1#p1") -> Citation:
+    return Citation(
+        marker=marker,
+        document_id=document.id,
+        source_file=document.source_file,
+        title=document.title,
+        date=document.date,
+        paragraph_id=paragraph_id,
+        quote=document.text[start:end],
+        start=start,
+        end=end,
+    )
+
+
+def chunk(document: Document, start: int, end: int, chunk_id: str = "d1#p1") -> Chunk:
+    return Chunk(chunk_id, document.id, 1, 0, start, end, document.text[start:end], "", "en", "body")
+
+
+def answer_for(citations: list[Citation], passages: list[Passage] | None = None, **extra: object) -> Answer:
+    return Answer(
+        question="What <did> he say?",
+        answer=" ".join(f"“{c.quote}” [{c.marker}]" for c in citations),
+        refused=False,
+        citations=citations,
+        passages=passages or [],
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def test_sources_escape_markup_and_mark_exact_slices() -> None:
+    d = doc()
+    start = HOSTILE.index("<script>")
+    c = cite(1, start, HOSTILE.index(" terms"), d)
+    html = sources_html(answer_for([c]), {d.id: d}, {"d1#p1": chunk(d, start, len(HOSTILE))}, turn=1)
+    assert "<script>" not in html and "<b>" not in html and "<i>" not in html
+    assert "&lt;script&gt;" in html
+    # Once in the card, once in the whole document.
+    assert marks(html) == [c.quote, c.quote]
+    whole = re.search(r'<div class="cq-doc-text">(.*?)</div>', html, flags=re.S)
+    assert whole is not None
+    assert unescape(re.sub(r"</?mark[^>]*>", "", whole.group(1))) == HOSTILE
+
+
+def test_card_shows_the_paragraph_around_the_quote() -> None:
+    d = doc()
+    second = HOSTILE.index("<script>")
+    c = cite(1, HOSTILE.index("said"), HOSTILE.index(" terms"), d)
+    html = sources_html(answer_for([c]), {d.id: d}, {"d1#p1": chunk(d, second, HOSTILE.index("\nLast"))}, turn=1)
+    card = html[html.index('<li class="cq-cite">') : html.index("</li>")]
+    assert "&lt;script&gt;alert" in card and "Intro." not in card and "Last" not in card
+
+
+def test_quote_outside_its_paragraph_falls_back_to_its_lines() -> None:
+    d = doc()
+    c = cite(1, HOSTILE.index("Last"), len(HOSTILE), d)
+    html = sources_html(answer_for([c]), {d.id: d}, {"d1#p1": chunk(d, 0, 6)}, turn=1)
+    card = html[html.index('<li class="cq-cite">') : html.index("</li>")]
+    assert "Intro." not in card
+    assert marks(card) == ["Last\u00a0line."]
+
+
+def test_overlapping_quotes_share_one_mark_in_the_document() -> None:
+    d = doc()
+    first = cite(1, 0, 20, d)
+    second = cite(2, 10, 30, d)
+    html = sources_html(answer_for([first, second]), {d.id: d}, {}, turn=3)
+    view = html[html.index('<section class="cq-doc"') :]
+    assert marks(view) == [HOSTILE[0:30]]
+    links = re.findall(r'class="cq-open" href="#([^"]+)"', html)
+    assert links == ["cq-t3-d0-q1", "cq-t3-d0-q1"]
+    assert view.count('id="cq-t3-d0-q1"') == 1
+
+
+def test_each_cited_document_gets_one_view_and_its_own_anchors() -> None:
+    a, b = doc(doc_id="d1"), doc(text="Other text here.", doc_id="d2", title="Other")
+    citations = [cite(1, 0, 6, a), cite(2, 0, 5, b, "d2#p1"), cite(3, 8, 20, a)]
+    html = sources_html(answer_for(citations), {a.id: a, b.id: b}, {}, turn=1)
+    assert html.count('<section class="cq-doc"') == 2
+    assert re.findall(r'class="cq-open" href="#([^"]+)"', html) == ["cq-t1-d0-q1", "cq-t1-d1-q2", "cq-t1-d0-q3"]
+
+
+def test_agreeing_documents_are_named_on_the_card() -> None:
+    d = doc()
+    passage = Passage(
+        paragraph_id="d1#p1",
+        document_id="d1",
+        source_file="d1.txt",
+        text=HOSTILE,
+        start=0,
+        end=len(HOSTILE),
+        score=0.5,
+        agreement=[Agreement(paragraph_id="d2#p4", document_id="d2", title="Xinhua <report>", similarity=0.97)],
+    )
+    html = sources_html(answer_for([cite(1, 0, 6, d)], [passage]), {d.id: d}, {}, turn=1)
+    assert "Also stated in: Xinhua &lt;report&gt;" in html
+
+
+def test_a_follow_up_shows_how_it_was_read() -> None:
+    d = doc()
+    citations = [cite(1, 0, 6, d)]
+    plain = sources_html(answer_for(citations, retrieval_query="What <did> he say?"), {d.id: d}, {}, turn=1)
+    assert "cq-query" not in plain
+    follow_up = answer_for(citations, retrieval_query="What <did> he say? Earlier <question>")
+    assert "Read with the conversation as “What &lt;did&gt; he say? Earlier &lt;question&gt;”" in sources_html(
+        follow_up, {d.id: d}, {}, turn=2
+    )
+
+
+def test_answer_badges_only_cited_markers_and_escapes_text() -> None:
+    html = answer_html("<b>x</b> [1]\nsecond [7]", markers=[1])
+    assert "<b>" not in html
+    assert html.count('class="cq-marker"') == 1
+    assert "[7]" in html and html.count("<p>") == 2
+
+
+def test_refusal_names_the_nearest_passages() -> None:
+    passage = Passage(
+        paragraph_id="d1#p1",
+        document_id="d1",
+        source_file="d1.txt",
+        text="t",
+        start=0,
+        end=1,
+        score=0.1,
+        title="Near <doc>",
+        heading="Part 2",
+        date="2017",
+    )
+    refused = Answer(question="q", answer="no", refused=True, refusal_reason="Nothing <here>.", passages=[passage])
+    html = refusal_html(refused)
+    assert 'class="cq-refusal"' in html and "Not in the corpus" in html
+    assert "Nothing &lt;here&gt;." in html and "Near &lt;doc&gt; · Part 2 · 2017" in html
+    panel = sources_html(refused, {}, {}, turn=2)
+    assert "cq-refused" in panel and "<mark" not in panel and "Near &lt;doc&gt;" in panel
+
+
+def test_catalog_lists_every_document() -> None:
+    docs = [doc(doc_id="d2", title="Later"), doc(doc_id="d1", title="<Earlier>")]
+    html = catalog_html(docs)
+    assert html.count("<li>") == 2 and "&lt;Earlier&gt;" in html and "About &lt;it&gt;." in html
+
+
+@pytest.mark.parametrize(
+    ("date_from", "date_to", "message"),
+    [("16", "", "From date"), ("", "2018/12", "To date"), ("2019", "2018", "after")],
+)
+def test_bad_dates_are_plain_errors(date_from: str, date_to: str, message: str) -> None:
+    with pytest.raises(gr.Error, match=message):
+        _filters([], date_from, date_to)
+
+
+def test_filters_pass_documents_and_dates() -> None:
+    assert _filters(["d1"], " 2016 ", "2018-12-31").document_ids == ("d1",)
+    assert _filters(None, "2016-04", "").date_from == "2016-04"
+
+
+def test_theme_uses_system_fonts_only() -> None:
+    theme = chat_mount_kwargs()["theme"].to_dict()["theme"]
+    assert theme["_font_css"] == []
+    assert "system-ui" in theme["font"] and "monospace" in theme["font_mono"]
+
+
+@pytest.mark.parametrize("llm_base_url", [None, "http://127.0.0.1:9/v1"])
+def test_llm_switch_only_when_an_llm_is_configured(llm_base_url: str | None) -> None:
+    settings = Settings(llm_base_url=llm_base_url, _env_file=None)  # type: ignore[call-arg]
+    blocks = build_chat(lambda: None, settings)
+    (switch,) = [b for b in blocks.blocks.values() if isinstance(b, gr.Checkbox)]
+    assert switch.visible is bool(llm_base_url)
+
+
+@pytest.mark.parametrize("question", EXAMPLES)
+def test_examples_are_answered(answerer: Answerer, question: str) -> None:
+    answer = answerer.ask(question)
+    assert not answer.refused and answer.citations
+    html = sources_html(answer, answerer.index.documents, answerer.index.chunks, turn=1)
+    assert sorted(marks(html)) == sorted([c.quote for c in answer.citations] * 2)
+
+
+def test_page_opened_before_the_index_loads_fills_in_later(answerer: Answerer) -> None:
+    loaded: list[Answerer] = []
+    # Until the app's background load finishes, its getter returns None.
+    blocks = build_chat(lambda: loaded[0] if loaded else None, Settings(_env_file=None))  # type: ignore[call-arg]
+    start = next(f.fn for f in blocks.fns.values() if f.name == "start")
+    assert start is not None
+    panel, _, poll = start()
+    assert "Loading the index" in panel and poll.active is True
+    loaded.append(answerer)
+    panel, choices, poll = start()
+    assert panel.count("<li>") == len(answerer.index.documents) and poll.active is False
+    assert {value for _, value in choices.choices} == set(answerer.index.documents)
+
+
+def test_options_reach_the_answerer(answerer: Answerer) -> None:
+    blocks = build_chat(lambda: answerer, Settings(_env_file=None))  # type: ignore[call-arg]
+    respond = next(f.fn for f in blocks.fns.values() if f.name == "respond")
+    assert respond is not None
+    only = "2018-04-20-enhance-cyber-capabilities"
+    *_, (messages, panel, turns, _) = respond(
+        "What did Xi say about core technologies?", [], [], 8, [only], "", "", True
+    )
+    assert 'class="cq-answer"' in messages[-1]["content"] and turns[0]["role"] == "user"
+    cited = re.findall(r'<p class="cq-title"><span class="cq-marker">\[\d+\]</span> ([^<]+)</p>', panel)
+    assert cited and set(cited) == {answerer.index.documents[only].title}
+    assert panel.count("<li>") == 8  # the retrieved passages listed under the sources
+    *_, (_, panel, _, _) = respond(
+        "What did Xi say about core technologies?", [], [], 5, [], "2017", "2018-12-31", True
+    )
+    cited = re.findall(r'<p class="cq-title"><span class="cq-marker">\[\d+\]</span> ([^<]+)</p>', panel)
+    dates = {d.title: d.date for d in answerer.index.documents.values()}
+    assert cited and all("2017" <= dates[title] < "2019" for title in cited)
