@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from qa.compose import cite_spans, dateline, merged_spans, pick
+from qa.compose import cite_spans, dateline, extend_enumerations, merged_spans, pick
 from qa.errors import InvalidQuestionError
 from qa.evidence import SLOT_NOUNS, Question, Scored, Vocabulary, score_sentences, slot_filled, unsupported_values
 from qa.followup import retrieval_query
@@ -171,7 +171,9 @@ class Answerer:
         if unknown and best.dense < t.min_dense_unknown:
             return _Draft("", [], refusal=_nearby(f"The corpus says nothing about {', '.join(unknown)}.", passages))
         chosen = pick(scored, t.margin, t.max_citations)
-        spans = merged_spans(chosen, self.index.documents)
+        spans = extend_enumerations(
+            merged_spans(chosen, self.index.documents), self.index.documents, self.index.sentences
+        )
         corrected = bool(missing)
         if corrected and any(y for y in parsed.years if y in missing):
             doc = self.index.documents[chosen[0].passage.document_id]

@@ -52,6 +52,41 @@ def merged_spans(items: Sequence[Scored], documents: Mapping[str, Document]) -> 
     return spans
 
 
+_NEXT_ITEM = re.compile(
+    r"^[\"“]?(the\s+)?(second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|finally|lastly)\b", re.IGNORECASE
+)
+_ANNOUNCES = re.compile(r"\b(two|three|four|five|six|seven|eight)\s+(?:\w+\s+)?\w+s\s*[.:]$|:$", re.IGNORECASE)
+_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
+ENUMERATION_CHARS = 1500
+
+
+def extend_enumerations(
+    spans: Sequence[tuple[str, str, int, int]],
+    documents: Mapping[str, Document],
+    sentences: Mapping[str, Sequence[tuple[int, int, int]]],
+) -> list[tuple[str, str, int, int]]:
+    """Carry a quote on through the "Second, … Third, …" sentences that continue its list.
+
+    A question about "the signs" or "the requirements" is answered by the whole list, and the list's
+    items stand in separate sentences of one paragraph; the quote stays one contiguous slice.
+    """
+    out = []
+    for doc_id, pid, start, end in spans:
+        text = documents[doc_id].text
+        announced = _ANNOUNCES.search(text[start:end])
+        # "…the four principles." announces its items; ":" announces an unnumbered list of up to four.
+        remaining = _COUNTS.get((announced.group(1) or "").lower(), 4) if announced else 0
+        for s, e, _ in sentences.get(pid, []):
+            if s < end:
+                continue
+            continues = remaining > 0 or _NEXT_ITEM.match(text[s:e])
+            if not continues or e - start > ENUMERATION_CHARS or text[end:s].strip(" \u00a0\n"):
+                break
+            end, remaining = e, remaining - 1
+        out.append((doc_id, pid, start, end))
+    return out
+
+
 def dateline(document: Document) -> tuple[int, int] | None:
     """A span of the document that states its date, for correcting a wrong year in a question."""
     year = document.date[:4]

@@ -134,3 +134,11 @@ def test_arbitrary_questions_never_raise_and_every_citation_is_verbatim(answerer
         return
     assert _verbatim(answer, answerer)
     assert answer.refused == (not answer.citations)
+
+
+def test_a_list_question_quotes_the_whole_list_as_one_span(answerer: Answerer) -> None:
+    answer = answerer.ask("What are the four principles for reforming global internet governance?")
+    quote = answer.citations[0].quote
+    assert "four principles" in quote
+    assert all(item in quote for item in ("sovereignty", "peace and security", "open cooperation", "good order"))
+    assert _verbatim(answer, answerer)
