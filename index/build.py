@@ -17,19 +17,20 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from corpus import Document
-from index.chroma import VectorIndex, open_client
 from index.chunking import BODY, CHUNKER_VERSION, Chunk, chunk_document
-from index.embedding import Embedder
 from index.errors import IndexBusyError, IndexStoreError
 from index.layout import FORMAT_VERSION, PARTIAL, Layout, read_manifest, write_json
 from index.lexical import LEXICAL_VERSION, LexicalIndex
 from index.sentences import sentence_spans
 from index.tokens import count_tokens
+
+if TYPE_CHECKING:
+    from index.embedding import Embedder
 
 Progress = Callable[[int, int], None]
 
@@ -199,6 +200,9 @@ def _write_build(
     # Paragraph vectors first, then every sentence of every paragraph (scored when composing answers).
     write_json(folder / "vector_ids.json", list(units))
     LexicalIndex.build([c.id for c in body], [c.text for c in body]).save(folder / "bm25")
+    # Chroma and LlamaIndex load only when a build really writes; an up-to-date check stays fast.
+    from index.chroma import VectorIndex, open_client
+
     collection = collection_name(name, chroma_host)
     client = open_client(folder / "chroma" if chroma_host is None else None, chroma_host, chroma_port)
     VectorIndex(client, collection).add(body, vectors[: len(body)])
@@ -250,6 +254,8 @@ def _prune(layout: Layout, keep: set[str]) -> None:
 
 
 def _drop_collection(host: str, port: int, name: str) -> None:
+    from index.chroma import open_client
+
     # An unreachable server or a missing collection must not fail the build that just succeeded.
     with contextlib.suppress(Exception):
         open_client(None, host, port).delete_collection(name)

