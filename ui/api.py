@@ -160,25 +160,32 @@ async def document(document_id: str, answerer: AnswererDep) -> DocumentOut:
     "/v1/paragraphs/{paragraph_id}",
     response_model=ParagraphOut,
     summary="One paragraph",
-    description="Paragraph ids contain '#' (e.g. `doc-id#p07`): send it URL-encoded as %23.",
+    description=(
+        "Paragraph ids contain '#' (e.g. `doc-id#p07`): send it URL-encoded as %23. A long paragraph is "
+        "indexed in parts (`doc-id#p07.1`, ...): each part has its own id, and the paragraph's id returns it whole."
+    ),
 )
 async def paragraph(paragraph_id: str, answerer: AnswererDep) -> ParagraphOut:
     index = answerer.index
     chunk = index.chunks.get(paragraph_id)
-    if chunk is None:
+    # A long paragraph is indexed in parts ("doc#p07.1", "doc#p07.2"); its own id names them all.
+    parts = [chunk] if chunk is not None else [c for c in index.chunks.values() if c.id.startswith(f"{paragraph_id}.")]
+    if not parts:
         hint = "" if "#" in paragraph_id else " (ids look like 'document-id#p07'; encode '#' as %23)"
         raise ApiError(404, "unknown_paragraph", f"no paragraph {paragraph_id!r}{hint}")
-    doc = index.documents[chunk.document_id]
+    first = min(parts, key=lambda c: c.start)
+    start, end = first.start, max(c.end for c in parts)
+    doc = index.documents[first.document_id]
     return ParagraphOut(
-        paragraph_id=chunk.id,
+        paragraph_id=paragraph_id,
         document_id=doc.id,
         source_file=doc.source_file,
         title=doc.title,
         date=doc.date,
-        text=chunk.text,
-        start=chunk.start,
-        end=chunk.end,
-        heading=chunk.heading,
-        language=chunk.language,
-        role=chunk.role,
+        text=doc.text[start:end],
+        start=start,
+        end=end,
+        heading=first.heading,
+        language=first.language,
+        role=first.role,
     )

@@ -21,8 +21,8 @@ from qa import Answerer
 from ui import runtime
 from ui.access_log import AccessLogMiddleware, configure_logging
 from ui.api import package_versions, router
-from ui.chat import build_chat
-from ui.errors import fallback_router, install_error_handlers
+from ui.chat import build_chat, chat_mount_kwargs
+from ui.errors import add_fallback, install_error_handlers
 from ui.limits import BodyLimitMiddleware
 from ui.openai_compat import router as openai_router
 from ui.security import add_security
@@ -62,16 +62,16 @@ def create_app(settings: Settings, answerer: Answerer | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(router)
     app.include_router(openai_router)
-    app.include_router(fallback_router)
+    add_fallback(app, [router, openai_router])
     # Added innermost first: the body limit sits under the guard, CORS over it, the access log outermost.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     add_security(app, settings)
     app.add_middleware(AccessLogMiddleware, log_questions=settings.log_questions)
     chat = build_chat(lambda: app.state.answerer, settings)
-    return gr.mount_gradio_app(app, chat, path="/")
+    return gr.mount_gradio_app(app, chat, path="/", **chat_mount_kwargs())
 
 
 def app_from_env() -> FastAPI:
     """Factory for `uvicorn --factory ui.app:app_from_env` and for each of several workers."""
     configure_logging()
-    return create_app(Settings())
+    return create_app(Settings())  # type: ignore[call-arg]

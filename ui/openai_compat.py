@@ -1,0 +1,170 @@
+"""OpenAI-compatible chat completions (model `citeqa`), so existing OpenAI clients can ask the corpus.
+
+The last user message is the question and earlier user/assistant messages are the history. The
+reply text ends with the quotes, numbered as the answer's markers, and the structured citations
+travel in an extra field `citations` (on the message, and on the final chunk of a stream).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from index.tokens import count_tokens
+from qa import Answer, Citation, Turn
+from ui.access_log import note_question
+from ui.api import SSE_HEADERS, AnswererDep, SettingsDep
+from ui.errors import ERROR_RESPONSES, ApiError
+from ui.limits import TimedStream, check_question, run_with_deadline
+from ui.schemas import TOP_K
+
+MODEL = "citeqa"
+router = APIRouter(responses=ERROR_RESPONSES)
+
+
+class ContentPart(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    text: str | None = None
+
+
+class ChatMessage(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    role: Literal["system", "developer", "user", "assistant", "tool", "function"]
+    content: str | list[ContentPart] | None = None
+
+    def text(self) -> str:
+        if isinstance(self.content, list):
+            return "".join(part.text or "" for part in self.content if part.type == "text")
+        return self.content or ""
+
+
+class StreamOptions(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    include_usage: bool = False
+
+
+class ChatRequest(BaseModel):
+    # Sampling options (temperature, max_tokens, ...) are accepted and ignored: answers are extractive.
+    model_config = ConfigDict(extra="allow")
+
+    model: str = Field(description=f"must be {MODEL!r}")
+    messages: list[ChatMessage] = Field(min_length=1)
+    stream: bool = False
+    stream_options: StreamOptions | None = None
+    top_k: int | None = TOP_K
+
+
+def _conversation(body: ChatRequest) -> tuple[str, list[Turn]]:
+    if body.model != MODEL:
+        raise ApiError(404, "model_not_found", f"model {body.model!r} does not exist; use {MODEL!r}")
+    last = body.messages[-1]
+    if last.role != "user":
+        raise ApiError(422, "invalid_request", "messages: the last message must come from the user")
+    history = [Turn(role=m.role, content=m.text()) for m in body.messages[:-1] if m.role in ("user", "assistant")]  # type: ignore[arg-type]
+    return last.text(), history
+
+
+def sources(citations: list[Citation]) -> str:
+    """The quotes, numbered as the answer's markers, appended to the reply text."""
+    if not citations:
+        return ""
+    lines = [f"[{c.marker}] “{c.quote}” ({c.title}, {c.date}; {c.paragraph_id})" for c in citations]
+    return "\n\nSources:\n" + "\n".join(lines)
+
+
+def _citations(answer: Answer) -> list[dict[str, Any]]:
+    return [c.model_dump(mode="json") for c in answer.citations]
+
+
+def _usage(body: ChatRequest, completion: str) -> dict[str, int]:
+    prompt = sum(count_tokens(m.text()) for m in body.messages)
+    completed = count_tokens(completion)
+    return {"prompt_tokens": prompt, "completion_tokens": completed, "total_tokens": prompt + completed}
+
+
+@router.get("/v1/models", summary="Models (OpenAI-compatible): only citeqa")
+async def models() -> dict[str, Any]:
+    return {"object": "list", "data": [_model_card()]}
+
+
+@router.get("/v1/models/{model}", summary="One model (OpenAI-compatible)")
+async def model(model: str) -> dict[str, Any]:
+    if model != MODEL:
+        raise ApiError(404, "model_not_found", f"model {model!r} does not exist; use {MODEL!r}")
+    return _model_card()
+
+
+def _model_card() -> dict[str, Any]:
+    return {"id": MODEL, "object": "model", "created": 0, "owned_by": "citeqa"}
+
+
+@router.post(
+    "/v1/chat/completions",
+    summary="Chat completions (OpenAI-compatible)",
+    responses={200: {"content": {"application/json": {}, "text/event-stream": {}}}},
+    response_model=None,
+)
+async def chat_completions(
+    body: ChatRequest, request: Request, answerer: AnswererDep, settings: SettingsDep
+) -> dict[str, Any] | StreamingResponse:
+    question, history = _conversation(body)
+    check_question(settings, question, history)
+    note_question(request.scope, question)
+    completion_id = f"chatcmpl-{uuid.uuid4().hex}"
+    created = int(time.time())
+    limit = settings.request_timeout
+    if not body.stream:
+        answer = await run_with_deadline(lambda: answerer.ask(question, history, top_k=body.top_k), limit)
+        text = answer.answer + sources(answer.citations)
+        message = {"role": "assistant", "content": text, "refusal": None, "citations": _citations(answer)}
+        return {
+            "id": completion_id,
+            "object": "chat.completion",
+            "created": created,
+            "model": MODEL,
+            "choices": [{"index": 0, "message": message, "logprobs": None, "finish_reason": "stop"}],
+            "usage": _usage(body, text),
+        }
+    events = answerer.stream(question, history, top_k=body.top_k)
+    stream = await TimedStream(events, limit).start()
+    chunks = _chunks(body, stream, completion_id, created)
+    return StreamingResponse(chunks, media_type="text/event-stream", headers=SSE_HEADERS)
+
+
+async def _chunks(body: ChatRequest, stream: TimedStream, completion_id: str, created: int) -> AsyncIterator[str]:
+    head = {"id": completion_id, "object": "chat.completion.chunk", "created": created, "model": MODEL}
+
+    def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
+        choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
+        return f"data: {json.dumps({**head, 'choices': [choice], **extra}, ensure_ascii=False)}\n\n"
+
+    yield chunk({"role": "assistant", "content": ""})
+    text = ""
+    async for kind, payload in stream.items():
+        if kind == "delta":
+            text += payload
+            yield chunk({"content": payload})
+        elif kind == "done":
+            tail = sources(payload.citations)
+            text += tail
+            if tail:
+                yield chunk({"content": tail})
+            yield chunk({}, "stop", citations=_citations(payload))
+        elif kind == "error":
+            # OpenAI clients raise an APIError for a chunk that carries `error`.
+            yield f"data: {json.dumps({'error': {'code': payload.code, 'message': payload.message}})}\n\n"
+            return
+    if body.stream_options is not None and body.stream_options.include_usage:
+        yield f"data: {json.dumps({**head, 'choices': [], 'usage': _usage(body, text)})}\n\n"
+    yield "data: [DONE]\n\n"
