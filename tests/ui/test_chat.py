@@ -11,6 +11,7 @@ import pytest
 from corpus import Document
 from index.chunking import Chunk
 from qa import Agreement, Answer, Answerer, Citation, Passage
+from qa.quotes import citation
 from ui.chat import EXAMPLES, _filters, build_chat, chat_mount_kwargs
 from ui.chat_render import answer_html, catalog_html, refusal_html, sources_html
 from ui.settings import Settings
@@ -28,17 +29,7 @@ def doc(text: str = HOSTILE, doc_id: str = "d1", title: str = 'A "title" <i>') -
 
 
 def cite(marker: int, start: int, end: int, document: Document, paragraph_id: str = "d1#p1") -> Citation:
-    return Citation(
-        marker=marker,
-        document_id=document.id,
-        source_file=document.source_file,
-        title=document.title,
-        date=document.date,
-        paragraph_id=paragraph_id,
-        quote=document.text[start:end],
-        start=start,
-        end=end,
-    )
+    return citation(marker, document, paragraph_id, start, end)
 
 
 def chunk(document: Document, start: int, end: int, chunk_id: str = "d1#p1") -> Chunk:
