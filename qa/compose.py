@@ -100,10 +100,19 @@ def dateline(document: Document) -> tuple[int, int] | None:
 def cite_spans(
     spans: Sequence[tuple[str, str, int, int]], documents: Mapping[str, Document]
 ) -> tuple[list[str], list[Citation]]:
+    """One line per document, in order of each document's best quote; markers in reading order."""
+    order: list[str] = []
+    for doc_id, *_ in spans:
+        if doc_id not in order:
+            order.append(doc_id)
     lines, citations = [], []
-    for marker, (doc_id, pid, start, end) in enumerate(spans, start=1):
+    for doc_id in order:
         doc = documents[doc_id]
-        item = citation(marker, doc, pid, start, end)
-        citations.append(item)
-        lines.append(f"In “{doc.title}” ({doc.date}): “{item.quote}” [{marker}]")
+        quotes = []
+        for d, pid, start, end in spans:
+            if d == doc_id:
+                item = citation(len(citations) + 1, doc, pid, start, end)
+                citations.append(item)
+                quotes.append(f"“{item.quote}” [{item.marker}]")
+        lines.append(f"In “{doc.title}” ({doc.date}): " + " ".join(quotes))
     return lines, citations
