@@ -105,7 +105,8 @@ def cite_spans(
     for doc_id, *_ in spans:
         if doc_id not in order:
             order.append(doc_id)
-    lines, citations = [], []
+    lines: list[str] = []
+    citations: list[Citation] = []
     for doc_id in order:
         doc = documents[doc_id]
         quotes = []
