@@ -2,8 +2,8 @@
 
 SentenceSplitter with its defaults (1024-token chunks, 200 overlap), an in-memory VectorStoreIndex
 embedded with citeqa's own embedding model, the top-k nodes by similarity. Without an LLM the default
-pipeline has no answer step, so its "answer" cites the first sentence of the top node, and it never
-refuses. Only the retriever is used, so no LLM is ever resolved (LlamaIndex's default would be OpenAI).
+pipeline has no answer step; what it shows as sources is its query engine's default: the top two
+nodes, whole (similarity_top_k=2), the way chat front ends cite whole chunks. It never refuses. Only the retriever is used, so no LLM is ever resolved (LlamaIndex's default would be OpenAI).
 Follow-up questions go in alone: condensing the history is an LLM step the default pipeline lacks.
 """
 
@@ -21,7 +21,8 @@ from llama_index.core.schema import NodeWithScore
 from corpus import Document
 from evals.dataset import Item
 from evals.metrics import ANSWERER
-from index.sentences import sentence_spans
+
+SOURCE_NODES = 2  # LlamaIndex's default similarity_top_k for a query engine
 
 
 class BaselineTarget:
@@ -38,25 +39,27 @@ class BaselineTarget:
         passages = [p for p in (self._passage(hit) for hit in self.retriever.retrieve(item.question)) if p]
         if not passages:
             return {"question": item.question, "answer": "", "refused": False, "citations": [], "passages": []}
-        top = passages[0]
-        doc = self.documents[top["document_id"]]
-        start, end = next(iter(sentence_spans(doc.text, top["start"], top["end"])), (top["start"], top["end"]))
-        citation = {
-            "marker": 1,
-            "document_id": doc.id,
-            "source_file": doc.source_file,
-            "title": doc.title,
-            "date": doc.date,
-            "paragraph_id": top["paragraph_id"],
-            "quote": doc.text[start:end],
-            "start": start,
-            "end": end,
-        }
+        citations = []
+        for marker, top in enumerate(passages[:SOURCE_NODES], start=1):
+            doc = self.documents[top["document_id"]]
+            citations.append(
+                {
+                    "marker": marker,
+                    "document_id": doc.id,
+                    "source_file": doc.source_file,
+                    "title": doc.title,
+                    "date": doc.date,
+                    "paragraph_id": top["paragraph_id"],
+                    "quote": doc.text[top["start"] : top["end"]],
+                    "start": top["start"],
+                    "end": top["end"],
+                }
+            )
         return {
             "question": item.question,
-            "answer": f"{citation['quote']} [1]",
+            "answer": " ".join(f"{c['quote']} [{c['marker']}]" for c in citations),
             "refused": False,
-            "citations": [citation],
+            "citations": citations,
             "passages": passages,
         }
 

@@ -12,7 +12,7 @@ from evals.dataset import parse_item
 from tests.evals.conftest import item
 
 
-def test_baseline_cites_the_first_sentence_of_its_top_node_at_exact_offsets(small_documents: list[Document]) -> None:
+def test_baseline_cites_its_top_two_nodes_whole_at_exact_offsets(small_documents: list[Document]) -> None:
     target = BaselineTarget(small_documents, MockEmbedding(embed_dim=8), top_k=10)
     answer = target.ask(parse_item(item("b1", type="unanswerable"), "test"))
     texts = {d.id: d.text for d in small_documents}
@@ -22,11 +22,11 @@ def test_baseline_cites_the_first_sentence_of_its_top_node_at_exact_offsets(smal
         ("alpha", 0, len(texts["alpha"])),
         ("beta", 0, len(texts["beta"])),
     ]
-    [citation] = answer["citations"]
-    top = answer["passages"][0]
-    assert citation["document_id"] == top["document_id"]
-    assert citation["quote"] == texts[citation["document_id"]][citation["start"] : citation["end"]]
-    assert top["text"].startswith(citation["quote"])
+    citations = answer["citations"]
+    assert [c["marker"] for c in citations] == [1, 2]
+    for citation, passage in zip(citations, answer["passages"], strict=True):
+        assert citation["quote"] == texts[citation["document_id"]][citation["start"] : citation["end"]]
+        assert citation["quote"] == passage["text"]
     assert answer["refused"] is False  # the standard pipeline has no abstention
 
 
