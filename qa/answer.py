@@ -12,9 +12,20 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from index.lexical import tokenize
 from qa.compose import cite_spans, dateline, extend_enumerations, merged_spans, pick
 from qa.errors import InvalidQuestionError
-from qa.evidence import SLOT_NOUNS, Question, Scored, Vocabulary, score_sentences, slot_filled, unsupported_values
+from qa.evidence import (
+    SLOT_NOUNS,
+    Question,
+    Scored,
+    Vocabulary,
+    question_parts,
+    score_sentences,
+    shown_before,
+    slot_filled,
+    unsupported_values,
+)
 from qa.followup import retrieval_query
 from qa.models import Answer, Citation, Passage, Turn
 from qa.quotes import verified
@@ -106,7 +117,12 @@ class Answerer:
             query = self.llm.condense(question, turns) or query
         query = query[:QUERY_CHARS]
         k = max(top_k or self.top_k, 5)
-        passages = self.retriever.retrieve(query, k=k, filters=filters)
+        parts = question_parts(query)
+        if len(parts) > 1:
+            # Each part of a two-part question gets its own retrieval, so neither crowds the other out.
+            passages = _interleave([self.retriever.retrieve(part, k=k, filters=filters) for part in parts], k)
+        else:
+            passages = self.retriever.retrieve(query, k=k, filters=filters)
         retrieved = time.perf_counter()
         yield "passages", passages
 
@@ -117,7 +133,7 @@ class Answerer:
             if generated is not None:
                 draft, mode = _Draft(*generated), "llm"
         if draft is None:
-            draft = self._extractive(question, query, passages)
+            draft = self._extractive(question, query, passages, turns)
         draft.citations = verified(draft.citations, self.index.documents)
         if draft.refusal is None and not draft.citations:
             draft = _Draft("", [], refusal="No passage of the corpus could be quoted in support of an answer.")
@@ -144,20 +160,27 @@ class Answerer:
         }
         yield "done", answer
 
-    def _extractive(self, question: str, query: str, passages: list[Passage]) -> _Draft:
+    def _extractive(self, question: str, query: str, passages: list[Passage], turns: Sequence[Turn]) -> _Draft:
         parsed = Question.parse(question)
         if not passages:
             return _Draft("", [], refusal="The corpus has no passage on this subject.")
-        vector = self.index.embedder.embed_query(query)
+        # Retrieval reads a follow-up with the earlier question; choosing the sentence that answers it
+        # goes by the follow-up's own words, or the earlier topic's sentences win again.
+        vector = self.index.embedder.embed_query(question[:QUERY_CHARS])
         context = Question.parse(query[len(question) :]) if query.startswith(question) and query != question else None
         scored = score_sentences(self.index, passages, vector, parsed, self.vocab, context)
+        earlier = {w for t in turns if t.role == "assistant" for w in tokenize(t.content)}
+        fresh = [s for s in scored if not shown_before(self._text(s), earlier)] if earlier else scored
+        # A follow-up wants something new; what the last answer already said is kept only as a last resort.
+        scored = fresh or scored
         if not scored:
             return _Draft("", [], refusal=_nearby("No sentence of the retrieved passages fits the question.", passages))
         best = scored[0]
         t = self.thresholds
-        if best.dense < t.min_dense and best.overlap < t.min_overlap:
+        # A follow-up's topic was settled by the turn before it; only a fresh question can be off-topic.
+        if context is None and best.dense < t.min_dense and best.overlap < t.min_overlap:
             return _Draft("", [], refusal=_nearby("Nothing in the corpus addresses this question.", passages))
-        top_sentences = [self._text(s) for s in scored[:5]]
+        top_sentences = [(self._text(s), s.passage.date) for s in scored[:5]]
         if not slot_filled(parsed, top_sentences):
             wanted = SLOT_NOUNS[parsed.slot or "date"]
             return _Draft(
@@ -171,6 +194,7 @@ class Answerer:
         if unknown and best.dense < t.min_dense_unknown:
             return _Draft("", [], refusal=_nearby(f"The corpus says nothing about {', '.join(unknown)}.", passages))
         chosen = pick(scored, t.margin, t.max_citations)
+        chosen += self._per_part(question, passages, chosen)
         spans = extend_enumerations(
             merged_spans(chosen, self.index.documents), self.index.documents, self.index.sentences
         )
@@ -184,6 +208,22 @@ class Answerer:
         if corrected:
             lines.insert(0, f"The sources do not support {', '.join(f'“{m}”' for m in missing)} in the question.")
         return _Draft("\n".join(lines), citations, corrected=corrected)
+
+    def _per_part(self, question: str, passages: list[Passage], chosen: list[Scored]) -> list[Scored]:
+        """For a question that asks two things, the best sentence for each part not yet chosen."""
+        parts = question_parts(question)
+        if len(parts) < 2:
+            return []
+        taken = {(c.passage.paragraph_id, c.start) for c in chosen}
+        extra = []
+        for part in parts:
+            vector = self.index.embedder.embed_query(part)
+            ranked = score_sentences(self.index, passages, vector, Question.parse(part), self.vocab)
+            best = ranked[0] if ranked else None
+            if best is not None and (best.passage.paragraph_id, best.start) not in taken:
+                taken.add((best.passage.paragraph_id, best.start))
+                extra.append(best)
+        return extra
 
     def _in_corpus(self, value: str) -> bool:
         lowered = value.lower()
@@ -201,6 +241,17 @@ def _turns(history: Sequence[Turn | dict[str, Any]] | None) -> list[Turn]:
         except ValueError as exc:
             raise InvalidQuestionError(f"history turns need role 'user' or 'assistant' and content: {exc}") from exc
     return turns
+
+
+def _interleave(rankings: Sequence[list[Passage]], k: int) -> list[Passage]:
+    merged: list[Passage] = []
+    seen: set[str] = set()
+    for rank in range(max(len(r) for r in rankings)):
+        for ranking in rankings:
+            if rank < len(ranking) and ranking[rank].paragraph_id not in seen and len(merged) < k:
+                seen.add(ranking[rank].paragraph_id)
+                merged.append(ranking[rank])
+    return merged
 
 
 def _nearby(reason: str, passages: Sequence[Passage]) -> str:

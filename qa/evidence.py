@@ -23,12 +23,13 @@ from qa.models import Passage
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _NUMBER = re.compile(
-    r"(?<![\d,])(?!(?:1[89]|20)\d\d\b)\d[\d,.]*|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"(?<![\d,])(?!(?:1[89]|20)\d\d\b)\d[\d,.]*(?!\d|st\b|nd\b|rd\b|th\b)|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|trillions?|percent|dozens?)\b",
     re.IGNORECASE,
 )
 _AMOUNT = re.compile(r"yuan|dollars?|\$|¥|\b(million|billion|trillion)\b", re.IGNORECASE)
-_DATE = re.compile(rf"\b({_MONTHS})\b|{_YEAR.pattern}|\b\d{{1,2}}(st|nd|rd|th)\b", re.IGNORECASE)
+# Months and years; a bare ordinal ("36th") numbers a session, it does not date it.
+_DATE = re.compile(rf"\b({_MONTHS})\b|{_YEAR.pattern}", re.IGNORECASE)
 # A named place after "in"/"at"; the country itself is everywhere in this corpus and names no venue.
 _PLACE = re.compile(r"\b(in|at)\s+(?!China\b|Chinese\b|The\b|the\b)[A-Z][a-z]+")
 _PENALTY = re.compile(r"\b(prison|imprison\w*|jail|fined?\b|fines\b|penalt\w+|sentenced)", re.IGNORECASE)
@@ -198,7 +199,34 @@ def unsupported_values(question: Question, evidence_text: str) -> list[str]:
     return missing
 
 
-def slot_filled(question: Question, sentences: list[str]) -> bool:
+def slot_filled(question: Question, sentences: list[tuple[str, str]]) -> bool:
+    """Whether one of the (sentence, document date) pairs holds what the question asks for.
+
+    When the question names a year, only sentences of that year's documents (or naming it) count:
+    the place of the 2023 conference does not answer where the 2018 one was held.
+    """
     if question.slot_filler is None:
         return True
-    return any(question.slot_filler.search(s) for s in sentences)
+    for sentence, date in sentences:
+        if question.years and date[:4] not in question.years and not any(y in sentence for y in question.years):
+            continue
+        if question.slot_filler.search(sentence):
+            return True
+    return False
+
+
+_PARTS = re.compile(
+    r",?\s+and\s+(?=(?:what|which|who|whom|when|where|how|why|did|does|do|is|are|was|were)\b)|;\s*|\?\s+"
+)
+
+
+def question_parts(question: str) -> list[str]:
+    """The sub-questions of a question that asks two things ("What was X, and what did Y?")."""
+    parts = [p.strip(" ,?") for p in _PARTS.split(question) if p and p.strip(" ,?")]
+    return parts if len(parts) > 1 and all(len(tokenize(p)) >= 2 for p in parts) else [question]
+
+
+def shown_before(sentence: str, earlier: set[str]) -> bool:
+    """Whether an earlier answer in the conversation already said (nearly) this sentence."""
+    words = set(tokenize(sentence))
+    return bool(words) and len(words & earlier) / len(words) >= 0.75

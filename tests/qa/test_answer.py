@@ -142,3 +142,27 @@ def test_a_list_question_quotes_the_whole_list_as_one_span(answerer: Answerer) -
     assert "four principles" in quote
     assert all(item in quote for item in ("sovereignty", "peace and security", "open cooperation", "good order"))
     assert _verbatim(answer, answerer)
+
+
+def test_refuses_a_place_for_one_year_that_the_corpus_gives_only_for_another(answerer: Answerer) -> None:
+    answer = answerer.ask(
+        "In which city was the April 2018 National Conference on Cybersecurity and IT Application held?"
+    )
+    assert answer.refused and not answer.citations
+
+
+def test_two_part_question_cites_evidence_for_each_part(answerer: Answerer) -> None:
+    answer = answerer.ask("What did Xi say about talent flows, and what did he say about online fraud?")
+    quotes = " ".join(c.quote.lower() for c in answer.citations)
+    assert "talent" in quotes and "fraud" in quotes
+
+
+def test_follow_up_does_not_repeat_what_the_last_answer_already_quoted(answerer: Answerer) -> None:
+    first = answerer.ask("What did Xi say about core technology in his 2016 speech?")
+    history = [
+        {"role": "user", "content": "What did Xi say about core technology in his 2016 speech?"},
+        {"role": "assistant", "content": first.answer},
+    ]
+    follow = answerer.ask("and what does it take to make breakthroughs in it?", history)
+    assert not follow.refused
+    assert {c.quote for c in follow.citations}.isdisjoint({c.quote for c in first.citations})
