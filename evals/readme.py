@@ -21,8 +21,8 @@ _LEGEND = (
     "gold quote's paragraph or a near-duplicate of it; citation R: the gold evidence is cited; premise fixed: "
     "false-premise questions answered with a contradicting quote; passage chars: mean length of the top 5 "
     "passages. citeqa is the full answerer; hybrid, bm25 and dense its retrieval alone; baseline is LlamaIndex's "
-    "defaults (SentenceSplitter 1024-token chunks, VectorStoreIndex, same embedder) citing the first sentence "
-    "of its top chunk. Definitions: evals/metrics.py."
+    "defaults (SentenceSplitter 1024-token chunks, VectorStoreIndex, same embedder) citing its top two chunks "
+    "whole, as its query engine shows sources. Definitions: evals/metrics.py."
 )
 
 
