@@ -12,16 +12,11 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from corpus import CiteqaError
 from evals.bench_latency import STAGES
 from evals.bench_plots import line_chart, stacked_bars
+from evals.markers import BENCH_BLOCK
 
-START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 _MISSING = "–"
-
-
-class ReadmeMarkersError(CiteqaError):
-    """The README lacks the markers that delimit the generated benchmark block."""
 
 
 @dataclass(frozen=True)
@@ -265,19 +260,10 @@ def write(result: Mapping[str, Any], out: Path) -> list[Path]:
     return list(written)
 
 
-def _block(path: Path) -> tuple[str, int, int]:
-    text = path.read_text(encoding="utf-8")
-    start, end = text.find(START), text.find(END)
-    if start < 0 or end < start:
-        raise ReadmeMarkersError(f"{path} needs the markers {START} and {END}, in that order, around the bench block")
-    return text, start, end
-
-
 def require_markers(path: Path) -> None:
     """Fail before a run of many minutes, not after it."""
-    _block(path)
+    BENCH_BLOCK.require(path)
 
 
 def rewrite_readme(path: Path, result: Mapping[str, Any]) -> None:
-    text, start, end = _block(path)
-    path.write_text(text[: start + len(START)] + "\n" + markdown(result) + "\n" + text[end:], encoding="utf-8")
+    BENCH_BLOCK.rewrite(path, markdown(result))

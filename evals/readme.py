@@ -6,11 +6,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from corpus import CiteqaError
+from evals.markers import EVAL_BLOCK
 from evals.metrics import ANSWERER, READING_BUDGET, READING_RECALL
 from evals.report import COLUMNS, fmt, headline_scope, scope_summary, scope_types
 
-START, END = "<!-- eval:start -->", "<!-- eval:end -->"
+START, END = EVAL_BLOCK.start, EVAL_BLOCK.end
 _OVERVIEW = ("recall@1", "recall@5", "recall@10", READING_RECALL, "mrr", "verbatim_rate", "support_precision",
              "support_precision_lenient", "citation_recall", "refusal_f1", "false_premise_correction",
              "latency_p50_ms", "passage_chars")  # fmt: skip
@@ -24,10 +24,6 @@ _LEGEND = (
     "defaults (SentenceSplitter 1024-token chunks, VectorStoreIndex, same embedder) citing its top two chunks "
     "whole, as its query engine shows sources. Definitions: evals/metrics.py."
 )
-
-
-class ReadmeError(CiteqaError):
-    """The README cannot take the generated block."""
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
@@ -75,23 +71,11 @@ def numbers_markdown(result: Mapping[str, Any], command: str) -> str:
     return "\n".join(lines)
 
 
-def _read_with_markers(path: Path) -> tuple[str, int, int]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ReadmeError(f"cannot read {path}: {exc}") from exc
-    start, end = text.find(START), text.find(END)
-    if start < 0 or end < start:
-        raise ReadmeError(f"{path} needs the markers {START} and {END} (in that order) around the eval numbers")
-    return text, start, end
-
-
 def require_markers(path: Path) -> None:
     """Fail before a long run, not after it, when the README cannot take the numbers."""
-    _read_with_markers(path)
+    EVAL_BLOCK.require(path)
 
 
 def rewrite_block(path: Path, content: str) -> None:
     """Replace what lies between the eval markers in `path`; ReadmeError when they are missing."""
-    text, start, end = _read_with_markers(path)
-    path.write_text(text[: start + len(START)] + "\n" + content.strip() + "\n" + text[end:], encoding="utf-8")
+    EVAL_BLOCK.rewrite(path, content)

@@ -78,6 +78,8 @@ class Answerer:
         self.top_k = top_k
         self.thresholds = thresholds
         self.vocab = Vocabulary(self.index)
+        # Lowered once: asserted names are looked up in the whole corpus on every question.
+        self._lowered_texts = [doc.text.lower() for doc in self.index.documents.values()]
 
     def ask(
         self,
@@ -227,7 +229,7 @@ class Answerer:
 
     def _in_corpus(self, value: str) -> bool:
         lowered = value.lower()
-        return any(lowered in doc.text.lower() for doc in self.index.documents.values())
+        return any(lowered in text for text in self._lowered_texts)
 
     def _text(self, item: Scored) -> str:
         return self.index.document_text(item.passage.document_id)[item.start : item.end]

@@ -112,12 +112,16 @@ class Scored:
     overlap: float
 
 
+_UNSEEN = object()
+
+
 @dataclass
 class Vocabulary:
     """Document frequencies of the index's paragraphs, for weighting and spelling repair."""
 
     index: Index
     df: Counter[str] = field(default_factory=Counter)
+    _repairs: dict[str, str | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for chunk in self.index.paragraphs:
@@ -137,8 +141,16 @@ class Vocabulary:
             return term
         if len(term) < 4:
             return None
+        cached = self._repairs.get(term, _UNSEEN)
+        if cached is not _UNSEEN:
+            return cached  # type: ignore[return-value]
+        # difflib scans the whole vocabulary, so each answer is remembered (bounded; threads may share it).
+        if len(self._repairs) > 10_000:
+            self._repairs.clear()
         close = difflib.get_close_matches(term, self.words, n=1, cutoff=0.8)
-        return close[0] if close else None
+        repaired = close[0] if close else None
+        self._repairs[term] = repaired
+        return repaired
 
 
 def overlap(question_terms: set[str], sentence: str, vocab: Vocabulary) -> float:

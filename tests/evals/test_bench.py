@@ -12,8 +12,9 @@ from evals.bench import probe
 from evals.bench_build import measure_build
 from evals.bench_embedders import MINILM, compare
 from evals.bench_latency import clocked
-from evals.bench_report import ReadmeMarkersError, require_markers, rewrite_readme, write
+from evals.bench_report import require_markers, rewrite_readme, write
 from evals.bench_scale import DISTRACTOR_KIND, build_scaled
+from evals.markers import ReadmeError
 from index import Embedder, Index, load_embedder
 from ui.cli import main
 
@@ -102,7 +103,7 @@ def test_bench_pipeline_on_a_tiny_corpus(tmp_path: Path, embedder: Embedder, doc
 def test_readme_without_markers_fails_before_measuring(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     readme = tmp_path / "README.md"
     readme.write_text("# no markers\n", encoding="utf-8")
-    with pytest.raises(ReadmeMarkersError):
+    with pytest.raises(ReadmeError):
         require_markers(readme)
     with pytest.raises(SystemExit) as exit_info:
         main(["--data-dir", str(tmp_path / "data"), "bench", "--readme", str(readme), "--out", str(tmp_path / "o")])
