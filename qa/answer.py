@@ -26,7 +26,7 @@ from qa.evidence import (
     slot_filled,
     unsupported_values,
 )
-from qa.followup import retrieval_query
+from qa.followup import earlier_question, retrieval_query
 from qa.models import Answer, Citation, Passage, Turn
 from qa.quotes import verified
 from qa.retrieve import Filters, Retriever
@@ -113,8 +113,9 @@ class Answerer:
         turns = _turns(history)
         if not question or not question.strip():
             raise InvalidQuestionError("the question is empty")
+        earlier = earlier_question(question.strip(), turns)
         query = retrieval_query(question.strip(), turns)
-        if self.llm is not None and use_llm and query != question.strip():
+        if self.llm is not None and use_llm and earlier is not None:
             # A follow-up: let the model restate it; the extractive carry-over stays as the fallback.
             query = self.llm.condense(question, turns) or query
         query = query[:QUERY_CHARS]
@@ -135,7 +136,7 @@ class Answerer:
             if generated is not None:
                 draft, mode = _Draft(*generated), "llm"
         if draft is None:
-            draft = self._extractive(question, query, passages, turns)
+            draft = self._extractive(question, passages, turns, earlier)
         draft.citations = verified(draft.citations, self.index.documents)
         if draft.refusal is None and not draft.citations:
             draft = _Draft("", [], refusal="No passage of the corpus could be quoted in support of an answer.")
@@ -162,17 +163,17 @@ class Answerer:
         }
         yield "done", answer
 
-    def _extractive(self, question: str, query: str, passages: list[Passage], turns: Sequence[Turn]) -> _Draft:
+    def _extractive(self, question: str, passages: list[Passage], turns: Sequence[Turn], earlier: str | None) -> _Draft:
         parsed = Question.parse(question)
         if not passages:
             return _Draft("", [], refusal="The corpus has no passage on this subject.")
         # Retrieval reads a follow-up with the earlier question; choosing the sentence that answers it
         # goes by the follow-up's own words, or the earlier topic's sentences win again.
         vector = self.index.embedder.embed_query(question[:QUERY_CHARS])
-        context = Question.parse(query[len(question) :]) if query.startswith(question) and query != question else None
+        context = Question.parse(earlier) if earlier is not None else None
         scored = score_sentences(self.index, passages, vector, parsed, self.vocab, context)
-        earlier = {w for t in turns if t.role == "assistant" for w in tokenize(t.content)}
-        fresh = [s for s in scored if not shown_before(self._text(s), earlier)] if earlier else scored
+        said = {w for t in turns if t.role == "assistant" for w in tokenize(t.content)}
+        fresh = [s for s in scored if not shown_before(self._text(s), said)] if said else scored
         # A follow-up wants something new; what the last answer already said is kept only as a last resort.
         scored = fresh or scored
         if not scored:

@@ -22,12 +22,17 @@ def is_follow_up(question: str, history: Sequence[Turn]) -> bool:
     return bool(_DEPENDS.search(question)) or len(tokenize(question)) <= 3
 
 
-def retrieval_query(question: str, history: Sequence[Turn]) -> str:
-    """The question, plus the previous question when this one leans on it.
+def earlier_question(question: str, history: Sequence[Turn]) -> str | None:
+    """The previous question a follow-up leans on; None for a question that stands on its own.
 
     The previous answer is left out: its quotes would pull retrieval back to the evidence already shown.
     """
     if not is_follow_up(question, history):
-        return question
-    last_user = next(t.content for t in reversed(history) if t.role == "user")
-    return f"{question} {last_user[:CONTEXT_CHARS]}"
+        return None
+    return next(t.content for t in reversed(history) if t.role == "user")[:CONTEXT_CHARS]
+
+
+def retrieval_query(question: str, history: Sequence[Turn]) -> str:
+    """The question, plus the previous question when this one leans on it."""
+    earlier = earlier_question(question, history)
+    return question if earlier is None else f"{question} {earlier}"
