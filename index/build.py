@@ -90,7 +90,9 @@ def sentence_id(chunk: Chunk, start: int, end: int) -> str:
 
 def _old_vectors(build: Path) -> dict[str, np.ndarray]:
     ids = json.loads((build / "vector_ids.json").read_text(encoding="utf-8"))
-    vectors = np.load(build / "vectors.npy")
+    # Memory-mapped: deciding that nothing changed reads only the header, and a build copies just the rows
+    # it reuses (sentence vectors make this file large at scale).
+    vectors = np.load(build / "vectors.npy", mmap_mode="r")
     if len(ids) != len(vectors):
         raise ValueError("vector ids and vectors differ in length")
     return dict(zip(ids, vectors, strict=True))

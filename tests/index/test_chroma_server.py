@@ -13,18 +13,11 @@ import chromadb
 import httpx
 import pytest
 
+from tests.conftest import free_port
 from ui import runtime
 from ui.settings import Settings
 
 STARTUP_SECONDS = 30
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _chroma_cli() -> str:
@@ -38,7 +31,7 @@ def _chroma_cli() -> str:
 @pytest.fixture
 def chroma_server(tmp_path: Path) -> Iterator[int]:
     """A `chroma run` server on 127.0.0.1 and a free port; always terminated, even when the test fails."""
-    port = _free_port()
+    port = free_port()
     log = open(tmp_path / "chroma.log", "wb")  # noqa: SIM115 - closed below, after the process ends
     process = subprocess.Popen(
         [_chroma_cli(), "run", "--path", str(tmp_path / "chroma"), "--host", "127.0.0.1", "--port", str(port)],
