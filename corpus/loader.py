@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from corpus.errors import CorpusError
+from .errors import CorpusError
 
 BUNDLED_DIR = Path(__file__).resolve().parent
 SUFFIXES = (".txt", ".md")

@@ -18,9 +18,9 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.node_parser import SentenceSplitter
 from llama_index.core.schema import NodeWithScore
 
-from corpus import Document
-from evals.dataset import Item
-from evals.metrics import ANSWERER
+from ..corpus import Document
+from .dataset import Item
+from .metrics import ANSWERER
 
 SOURCE_NODES = 2  # LlamaIndex's default similarity_top_k for a query engine
 

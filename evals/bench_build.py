@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from corpus import Document
-from index import Embedder, Layout, build_index, chunk_document, sentence_spans
-from index.chunking import BODY
-from index.tokens import count_tokens
+from ..corpus import Document
+from ..index import Embedder, Layout, build_index, chunk_document, sentence_spans
+from ..index.chunking import BODY
+from ..index.tokens import count_tokens
 
 
 def embedded_texts(documents: Sequence[Document], max_tokens: int) -> list[str]:

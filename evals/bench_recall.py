@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from corpus import Document
-from evals.dataset import Item, load_dataset
-from evals.evidence import Corpus, Gold
-from qa import Retriever, Turn
-from qa.answer import QUERY_CHARS
-from qa.followup import retrieval_query
+from ..corpus import Document
+from ..qa import Retriever, Turn
+from ..qa.answer import QUERY_CHARS
+from ..qa.followup import retrieval_query
+from .dataset import Item, load_dataset
+from .evidence import Corpus, Gold
 
 DEV_SET = Path(__file__).resolve().parent / "datasets" / "dev.jsonl"
 

@@ -12,9 +12,9 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from evals.bench_latency import STAGES
-from evals.bench_plots import line_chart, stacked_bars
-from evals.markers import BENCH_BLOCK
+from .bench_latency import STAGES
+from .bench_plots import line_chart, stacked_bars
+from .markers import BENCH_BLOCK
 
 _MISSING = "–"
 

@@ -35,14 +35,14 @@ import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.bridge.pydantic import PrivateAttr
 
-from corpus import Document
-from corpus.loader import sha256_of
-from evals.bench_latency import StageClock
-from evals.bench_recall import Golds
-from index import Embedder, Index, Layout, build_index
-from index.chroma import VectorIndex
-from index.lexical import LexicalIndex
-from index.tokens import count_tokens
+from ..corpus import Document
+from ..corpus.loader import sha256_of
+from ..index import Embedder, Index, Layout, build_index
+from ..index.chroma import VectorIndex
+from ..index.lexical import LexicalIndex
+from ..index.tokens import count_tokens
+from .bench_latency import StageClock
+from .bench_recall import Golds
 
 PARAGRAPHS_PER_DOCUMENT = 40
 DISTRACTOR_KIND = "distractor"

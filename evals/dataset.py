@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from corpus import CiteqaError
+from ..corpus import CiteqaError
 
 TYPES = ("factual", "paraphrase", "multi-hop", "cross-doc", "unanswerable", "false-premise", "casual", "follow-up")
 MIN_QUOTE_CHARS = 40

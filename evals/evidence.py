@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from corpus import Document
-from evals.dataset import DatasetError, Item
-from index.chunking import paragraph_spans
+from ..corpus import Document
+from ..index.chunking import paragraph_spans
+from .dataset import DatasetError, Item
 
 NEAR_DUPLICATE = 0.7
 _MIN_WORDS = 8  # headings and datelines share most of their few words by chance

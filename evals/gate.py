@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
-from corpus import CiteqaError
+from ..corpus import CiteqaError
 
 THRESHOLDS = Path(__file__).resolve().with_name("thresholds.json")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus import CiteqaError
+from ..corpus import CiteqaError
 
 
 class ReadmeError(CiteqaError):

@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from evals.dataset import TYPES
-from evals.scoring import ItemScore
+from .dataset import TYPES
+from .scoring import ItemScore
 
 RECALL_KS = (1, 3, 5, 10)
 READING_BUDGET = 2000  # characters: about three paragraphs, a reader's patience for finding the evidence

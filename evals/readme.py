@@ -6,9 +6,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from evals.markers import EVAL_BLOCK
-from evals.metrics import ANSWERER, READING_BUDGET, READING_RECALL
-from evals.report import COLUMNS, fmt, headline_scope, scope_summary, scope_types
+from .markers import EVAL_BLOCK
+from .metrics import ANSWERER, READING_BUDGET, READING_RECALL
+from .report import COLUMNS, fmt, headline_scope, scope_summary, scope_types
 
 START, END = EVAL_BLOCK.start, EVAL_BLOCK.end
 _OVERVIEW = ("recall@1", "recall@5", "recall@10", READING_RECALL, "mrr", "verbatim_rate", "support_precision",

@@ -9,10 +9,10 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from evals.dataset import TYPES
-from evals.metrics import ANSWERER, READING_BUDGET, READING_RECALL, RECALL_KS
-from evals.runner import Run
-from evals.svg import bar_chart, histogram, line_chart
+from .dataset import TYPES
+from .metrics import ANSWERER, READING_BUDGET, READING_RECALL, RECALL_KS
+from .runner import Run
+from .svg import bar_chart, histogram, line_chart
 
 # (metric key, column label), in the order tables show them.
 COLUMNS = (

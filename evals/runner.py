@@ -9,14 +9,14 @@ from typing import Any, Protocol
 
 import httpx
 
-from corpus import CiteqaError
-from evals.dataset import Item
-from evals.evidence import Corpus, Gold
-from evals.metrics import ANSWERER, RETRIEVAL, breakdown, failures
-from evals.scoring import ItemScore, score
-from qa import Answerer, QAError, Retriever, Turn
-from qa.answer import QUERY_CHARS
-from qa.followup import retrieval_query
+from ..corpus import CiteqaError
+from ..qa import Answerer, QAError, Retriever, Turn
+from ..qa.answer import QUERY_CHARS
+from ..qa.followup import retrieval_query
+from .dataset import Item
+from .evidence import Corpus, Gold
+from .metrics import ANSWERER, RETRIEVAL, breakdown, failures
+from .scoring import ItemScore, score
 
 
 class EvalError(CiteqaError):

@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from evals.dataset import Item
-from evals.evidence import Corpus, Gold, Span, overlaps
+from .dataset import Item
+from .evidence import Corpus, Gold, Span, overlaps
 
 RETRIEVAL_FAILURE_K = 5  # an item whose gold evidence is not in the top 5 passages is a retrieval failure
 _SHOWN_PASSAGES = 3

@@ -10,21 +10,21 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 _EXPORTS = {
-    "BuildReport": "index.build",
-    "build_index": "index.build",
-    "Chunk": "index.chunking",
-    "chunk_document": "index.chunking",
-    "Embedder": "index.embedding",
-    "load_embedder": "index.embedding",
-    "EmbedderError": "index.errors",
-    "IndexBusyError": "index.errors",
-    "IndexCorruptError": "index.errors",
-    "IndexMismatchError": "index.errors",
-    "IndexMissingError": "index.errors",
-    "IndexStoreError": "index.errors",
-    "Layout": "index.layout",
-    "sentence_spans": "index.sentences",
-    "Index": "index.store",
+    "BuildReport": ".build",
+    "build_index": ".build",
+    "Chunk": ".chunking",
+    "chunk_document": ".chunking",
+    "Embedder": ".embedding",
+    "load_embedder": ".embedding",
+    "EmbedderError": ".errors",
+    "IndexBusyError": ".errors",
+    "IndexCorruptError": ".errors",
+    "IndexMismatchError": ".errors",
+    "IndexMissingError": ".errors",
+    "IndexStoreError": ".errors",
+    "Layout": ".layout",
+    "sentence_spans": ".sentences",
+    "Index": ".store",
 }
 __all__ = [
     "BuildReport",
@@ -45,10 +45,10 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from index.build import BuildReport, build_index
-    from index.chunking import Chunk, chunk_document
-    from index.embedding import Embedder, load_embedder
-    from index.errors import (
+    from .build import BuildReport, build_index
+    from .chunking import Chunk, chunk_document
+    from .embedding import Embedder, load_embedder
+    from .errors import (
         EmbedderError,
         IndexBusyError,
         IndexCorruptError,
@@ -56,12 +56,12 @@ if TYPE_CHECKING:
         IndexMissingError,
         IndexStoreError,
     )
-    from index.layout import Layout
-    from index.sentences import sentence_spans
-    from index.store import Index
+    from .layout import Layout
+    from .sentences import sentence_spans
+    from .store import Index
 
 
 def __getattr__(name: str) -> Any:
     if name not in _EXPORTS:
         raise AttributeError(f"module 'index' has no attribute {name!r}")
-    return getattr(importlib.import_module(_EXPORTS[name]), name)
+    return getattr(importlib.import_module(_EXPORTS[name], __name__), name)

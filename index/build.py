@@ -21,16 +21,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from corpus import Document
-from index.chunking import BODY, CHUNKER_VERSION, Chunk, chunk_document
-from index.errors import IndexBusyError, IndexStoreError
-from index.layout import FORMAT_VERSION, PARTIAL, Layout, read_manifest, write_json
-from index.lexical import LEXICAL_VERSION, LexicalIndex
-from index.sentences import sentence_spans
-from index.tokens import count_tokens
+from ..corpus import Document
+from .chunking import BODY, CHUNKER_VERSION, Chunk, chunk_document
+from .errors import IndexBusyError, IndexStoreError
+from .layout import FORMAT_VERSION, PARTIAL, Layout, read_manifest, write_json
+from .lexical import LEXICAL_VERSION, LexicalIndex
+from .sentences import sentence_spans
+from .tokens import count_tokens
 
 if TYPE_CHECKING:
-    from index.embedding import Embedder
+    from .embedding import Embedder
 
 Progress = Callable[[int, int], None]
 
@@ -203,7 +203,7 @@ def _write_build(
     write_json(folder / "vector_ids.json", list(units))
     LexicalIndex.build([c.id for c in body], [c.text for c in body]).save(folder / "bm25")
     # Chroma and LlamaIndex load only when a build really writes; an up-to-date check stays fast.
-    from index.chroma import VectorIndex, open_client
+    from .chroma import VectorIndex, open_client
 
     collection = collection_name(name, chroma_host)
     client = open_client(folder / "chroma" if chroma_host is None else None, chroma_host, chroma_port)
@@ -256,7 +256,7 @@ def _prune(layout: Layout, keep: set[str]) -> None:
 
 
 def _drop_collection(host: str, port: int, name: str) -> None:
-    from index.chroma import open_client
+    from .chroma import open_client
 
     # An unreachable server or a missing collection must not fail the build that just succeeded.
     with contextlib.suppress(Exception):

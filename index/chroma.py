@@ -18,7 +18,7 @@ from chromadb.config import Settings as ChromaSettings
 from llama_index.core.schema import BaseNode, NodeRelationship, RelatedNodeInfo, TextNode
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
-from index.chunking import Chunk
+from .chunking import Chunk
 
 COLLECTION_PREFIX = "citeqa-"
 

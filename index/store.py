@@ -9,14 +9,14 @@ from typing import Any
 
 import numpy as np
 
-from corpus import Document
-from index.build import chunker_key
-from index.chroma import VectorIndex, open_client
-from index.chunking import BODY, Chunk
-from index.embedding import Embedder
-from index.errors import IndexCorruptError, IndexMismatchError
-from index.layout import FORMAT_VERSION, Layout, read_manifest
-from index.lexical import LexicalIndex
+from ..corpus import Document
+from .build import chunker_key
+from .chroma import VectorIndex, open_client
+from .chunking import BODY, Chunk
+from .embedding import Embedder
+from .errors import IndexCorruptError, IndexMismatchError
+from .layout import FORMAT_VERSION, Layout, read_manifest
+from .lexical import LexicalIndex
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:

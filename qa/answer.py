@@ -12,10 +12,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from index.lexical import tokenize
-from qa.compose import cite_spans, dateline, extend_enumerations, merged_spans, pick
-from qa.errors import InvalidQuestionError
-from qa.evidence import (
+from ..index.lexical import tokenize
+from .compose import cite_spans, dateline, extend_enumerations, merged_spans, pick
+from .errors import InvalidQuestionError
+from .evidence import (
     SLOT_NOUNS,
     Question,
     Scored,
@@ -26,10 +26,10 @@ from qa.evidence import (
     slot_filled,
     unsupported_values,
 )
-from qa.followup import earlier_question, retrieval_query
-from qa.models import Answer, Citation, Passage, Turn
-from qa.quotes import verified
-from qa.retrieve import Filters, Retriever
+from .followup import earlier_question, retrieval_query
+from .models import Answer, Citation, Passage, Turn
+from .quotes import verified
+from .retrieve import Filters, Retriever
 
 QUERY_CHARS = 1000  # the embedder and BM25 see at most this much of a question
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from corpus import Document
-from qa.evidence import Scored
-from qa.models import Citation
-from qa.quotes import citation
+from ..corpus import Document
+from .evidence import Scored
+from .models import Citation
+from .quotes import citation
 
 _DATELINE = re.compile(
     r"\b(January|February|March|April|May|June|July|August|September|October|November|December)"

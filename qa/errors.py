@@ -1,6 +1,6 @@
 """Errors of the question-answering floor."""
 
-from corpus.errors import CiteqaError
+from ..corpus.errors import CiteqaError
 
 
 class QAError(CiteqaError):

@@ -16,9 +16,9 @@ from functools import cached_property
 
 import numpy as np
 
-from index import Index
-from index.lexical import tokenize
-from qa.models import Passage
+from ..index import Index
+from ..index.lexical import tokenize
+from .models import Passage
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")

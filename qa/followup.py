@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from index.lexical import tokenize
-from qa.models import Turn
+from ..index.lexical import tokenize
+from .models import Turn
 
 _DEPENDS = re.compile(
     r"\b(he|him|his|she|her|it|its|they|them|their|that|this|those|these|there|then|the same)\b"

@@ -17,9 +17,9 @@ from typing import Any
 from llama_index.core.base.llms.types import ChatMessage, MessageRole
 from llama_index.core.llms import LLM
 
-from index import Index
-from qa.models import Citation, Passage, Turn
-from qa.quotes import citation, locate
+from ..index import Index
+from .models import Citation, Passage, Turn
+from .quotes import citation, locate
 
 log = logging.getLogger(__name__)
 MAX_CLAIMS = 4

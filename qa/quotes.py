@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from corpus import Document
-from qa.models import Citation
+from ..corpus import Document
+from .models import Citation
 
 _FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "\u00a0": " ", "\u3000": " "})
 _SPACE_RUN = re.compile(r"\s+")

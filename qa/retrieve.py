@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index import Index
-from index.chunking import language_of
-from qa.models import Agreement, Passage
+from ..index import Index
+from ..index.chunking import language_of
+from .models import Agreement, Passage
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import pytest
 import uvicorn
 
-from index import Index
-from qa import Answerer
-from ui import runtime
-from ui.settings import Settings
+from citeqa import wiring
+from citeqa.index import Index
+from citeqa.qa import Answerer
+from citeqa.settings import Settings
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 
@@ -30,14 +30,14 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="session")
 def index(settings: Settings) -> Index:
-    embedder = runtime.embedder_for(settings)
-    runtime.build(settings, embedder)
-    return runtime.open_index(settings, embedder)
+    embedder = wiring.embedder_for(settings)
+    wiring.build(settings, embedder)
+    return wiring.open_index(settings, embedder)
 
 
 @pytest.fixture(scope="session")
 def answerer(settings: Settings, index: Index) -> Answerer:
-    return runtime.make_answerer(settings, index)
+    return wiring.open_answerer(settings, index)
 
 
 def free_port() -> int:
@@ -72,7 +72,7 @@ class LiveServer:
 
 @pytest.fixture(scope="session")
 def live_server(settings: Settings, answerer: Answerer) -> Iterator[LiveServer]:
-    from ui.app import create_app
+    from citeqa.ui.app import create_app
 
     with LiveServer(create_app(settings, answerer)) as server:
         yield server

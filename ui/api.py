@@ -11,13 +11,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
-from index.chunking import BODY
-from qa import Answer, Answerer, Filters
-from ui.access_log import note_question
-from ui.errors import ERROR_RESPONSES, ApiError, error_body
-from ui.limits import TimedStream, check_question, run_with_deadline
-from ui.schemas import AskRequest, DocumentList, DocumentMeta, DocumentOut, Health, ParagraphOut, ParagraphRef
-from ui.settings import Settings
+from ..index.chunking import BODY
+from ..qa import Answer, Answerer, Filters
+from ..settings import Settings
+from .access_log import note_question
+from .errors import ERROR_RESPONSES, ApiError, error_body
+from .limits import TimedStream, check_question, run_with_deadline
+from .schemas import AskRequest, DocumentList, DocumentMeta, DocumentOut, Health, ParagraphOut, ParagraphRef
 
 router = APIRouter(responses=ERROR_RESPONSES)
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}

@@ -16,17 +16,17 @@ from contextlib import asynccontextmanager
 import gradio as gr
 from fastapi import FastAPI
 
-from corpus import CiteqaError
-from qa import Answerer
-from ui import runtime
-from ui.access_log import AccessLogMiddleware, configure_logging
-from ui.api import package_versions, router
-from ui.chat import build_chat, chat_mount_kwargs
-from ui.errors import add_fallback, install_error_handlers
-from ui.limits import BodyLimitMiddleware
-from ui.openai_compat import router as openai_router
-from ui.security import add_security
-from ui.settings import Settings
+from .. import wiring
+from ..corpus import CiteqaError
+from ..qa import Answerer
+from ..settings import Settings
+from .access_log import AccessLogMiddleware, configure_logging
+from .api import package_versions, router
+from .chat import build_chat, chat_mount_kwargs
+from .errors import add_fallback, install_error_handlers
+from .limits import BodyLimitMiddleware
+from .openai_compat import router as openai_router
+from .security import add_security
 
 log = logging.getLogger("citeqa.api")
 DESCRIPTION = (
@@ -40,7 +40,7 @@ def create_app(settings: Settings, answerer: Answerer | None = None) -> FastAPI:
 
     def load() -> None:
         try:
-            app.state.answerer = runtime.make_answerer(settings)
+            app.state.answerer = wiring.open_answerer(settings)
         except CiteqaError as exc:
             app.state.load_error = str(exc)
             log.error(json.dumps({"event": "load_failed", "error": str(exc)}))

@@ -17,11 +17,11 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr
 
-from corpus.errors import CiteqaError
-from qa import Answer, Answerer, Filters, Turn
-from ui.chat_assets import CSS, SOURCES_JS
-from ui.chat_render import answer_html, catalog_html, loading_html, refusal_html, sources_html
-from ui.settings import Settings
+from ..corpus.errors import CiteqaError
+from ..qa import Answer, Answerer, Filters, Turn
+from ..settings import Settings
+from .chat_assets import CSS, SOURCES_JS
+from .chat_render import answer_html, catalog_html, loading_html, refusal_html, sources_html
 
 log = logging.getLogger(__name__)
 

@@ -12,9 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 
-from corpus import Document
-from index.chunking import Chunk
-from qa import Answer, Citation, Passage
+from ..corpus import Document
+from ..index.chunking import Chunk
+from ..qa import Answer, Citation, Passage
 
 _MARKER = re.compile(r"\[(\d+)\]")
 

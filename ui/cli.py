@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import click
 from tqdm import tqdm
 
-from corpus import CiteqaError
-from ui import runtime
-from ui.settings import Settings
+from .. import wiring
+from ..corpus import CiteqaError
+from ..settings import Settings
 
 if TYPE_CHECKING:
-    from qa import Answer, Answerer, Turn
+    from ..qa import Answer, Answerer, Turn
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -25,12 +25,15 @@ def _settings(ctx: click.Context) -> Settings:
 
 
 class LazyGroup(click.Group):
-    """Commands that pull in heavy libraries (FastAPI, Gradio, the eval harness) load only when run."""
+    """Commands that pull in heavy libraries (FastAPI, Gradio, the eval harness) load only when run.
 
-    lazy: ClassVar[dict[str, str]] = {
-        "serve": "ui.serve:serve",
-        "eval": "evals.cli:eval_cmd",
-        "bench": "evals.bench:bench_cmd",
+    Their one-line help is kept here, so `citeqa --help` lists them without importing them.
+    """
+
+    lazy: ClassVar[dict[str, tuple[str, str]]] = {
+        "serve": ("citeqa.ui.serve:serve", "Serve the chat at / and the HTTP API under /v1."),
+        "eval": ("citeqa.ui.eval_command:eval_cmd", "Citation-accuracy eval of a dataset: report, README table, gate."),
+        "bench": ("citeqa.ui.bench_command:bench_cmd", "Latency, build, memory and scaling benchmarks."),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -38,9 +41,22 @@ class LazyGroup(click.Group):
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.lazy:
-            module, _, attr = self.lazy[name].partition(":")
+            module, _, attr = self.lazy[name][0].partition(":")
             return getattr(importlib.import_module(module), attr)  # type: ignore[no-any-return]
         return super().get_command(ctx, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in self.lazy:
+                rows.append((name, self.lazy[name][1]))
+            else:
+                command = super().get_command(ctx, name)
+                if command is not None and not command.hidden:
+                    rows.append((name, command.get_short_help_str(formatter.width - 6 - len(name))))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
 
 @click.group(cls=LazyGroup)
@@ -63,7 +79,7 @@ def cli(ctx: click.Context, data_dir: Path | None, corpus_dir: Path | None) -> N
 def index_cmd(ctx: click.Context, rebuild: bool) -> None:
     """Build or update the index (only changed documents are embedded again)."""
     settings = _settings(ctx)
-    documents = runtime.documents_for(settings)
+    documents = wiring.documents_for(settings)
     bar: tqdm[Any] | None = None
 
     def progress(done: int, total: int) -> None:
@@ -72,7 +88,7 @@ def index_cmd(ctx: click.Context, rebuild: bool) -> None:
             bar = tqdm(total=total, unit="chunk", desc="embedding", file=sys.stderr, disable=total == 0)
         bar.update(done - bar.n)
 
-    report = runtime.build(settings, runtime.embedder_for(settings, indexing=True), rebuild=rebuild, progress=progress)
+    report = wiring.build(settings, wiring.embedder_for(settings, indexing=True), rebuild=rebuild, progress=progress)
     if bar is not None:
         bar.close()
     if not report.changed_anything:
@@ -93,10 +109,10 @@ def index_cmd(ctx: click.Context, rebuild: bool) -> None:
 @click.pass_context
 def search(ctx: click.Context, query: str, k: int, as_json: bool) -> None:
     """Ranked paragraphs for QUERY (hybrid BM25 + dense retrieval)."""
-    from qa import Retriever
+    from ..qa import Retriever
 
     settings = _settings(ctx)
-    index = runtime.open_index(settings, runtime.embedder_for(settings))
+    index = wiring.open_index(settings, wiring.embedder_for(settings))
     passages = Retriever(index).retrieve(query, k=k)
     if as_json:
         click.echo(json.dumps([p.model_dump() for p in passages], ensure_ascii=False, indent=1))
@@ -112,7 +128,7 @@ def search(ctx: click.Context, query: str, k: int, as_json: bool) -> None:
 @click.pass_context
 def docs(ctx: click.Context, as_json: bool) -> None:
     """The corpus catalog."""
-    documents = runtime.documents_for(_settings(ctx))
+    documents = wiring.documents_for(_settings(ctx))
     if as_json:
         click.echo(json.dumps([d.metadata() for d in documents], ensure_ascii=False, indent=1))
         return
@@ -122,7 +138,7 @@ def docs(ctx: click.Context, as_json: bool) -> None:
 
 
 def _history(raw: str | None) -> list[Turn]:
-    from qa import Turn
+    from ..qa import Turn
 
     if not raw:
         return []
@@ -153,7 +169,7 @@ def _ask_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _answerer(ctx: click.Context) -> Answerer:
-    return runtime.make_answerer(_settings(ctx))
+    return wiring.open_answerer(_settings(ctx))
 
 
 @cli.command()
@@ -174,7 +190,7 @@ def ask(
     no_llm: bool,
 ) -> None:
     """Answer QUESTION with numbered verbatim quotes."""
-    from qa import Filters
+    from ..qa import Filters
 
     history = _history(history_json)  # checked before the index loads, so a typo fails fast
     filters = Filters(document_ids=documents, date_from=since, date_to=until)
@@ -190,7 +206,7 @@ def ask(
 @click.pass_context
 def chat(ctx: click.Context, k: int | None, documents: tuple[str, ...], since: str, until: str, no_llm: bool) -> None:
     """Ask questions in a loop; follow-ups use the conversation. An empty line or Ctrl-D ends it."""
-    from qa import Filters, Turn
+    from ..qa import Filters, Turn
 
     answerer = _answerer(ctx)
     filters = Filters(document_ids=documents, date_from=since, date_to=until)

@@ -13,9 +13,9 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from corpus import CiteqaError
-from index import IndexStoreError
-from qa import InvalidQuestionError, LLMError
+from ..corpus import CiteqaError
+from ..index import IndexStoreError
+from ..qa import InvalidQuestionError, LLMError
 
 _CODES = {
     400: "bad_request",

@@ -10,10 +10,10 @@ from typing import Any, TypeVar
 import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from corpus import CiteqaError
-from qa import Turn
-from ui.errors import ApiError, api_error_for, error_body
-from ui.settings import Settings
+from ..corpus import CiteqaError
+from ..qa import Turn
+from ..settings import Settings
+from .errors import ApiError, api_error_for, error_body
 
 T = TypeVar("T")
 log = logging.getLogger("citeqa.api")

@@ -17,13 +17,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from index.tokens import count_tokens
-from qa import Answer, Citation, Turn
-from ui.access_log import note_question
-from ui.api import SSE_HEADERS, AnswererDep, SettingsDep
-from ui.errors import ERROR_RESPONSES, ApiError
-from ui.limits import TimedStream, check_question, run_with_deadline
-from ui.schemas import TOP_K
+from ..index.tokens import count_tokens
+from ..qa import Answer, Citation, Turn
+from .access_log import note_question
+from .api import SSE_HEADERS, AnswererDep, SettingsDep
+from .errors import ERROR_RESPONSES, ApiError
+from .limits import TimedStream, check_question, run_with_deadline
+from .schemas import TOP_K
 
 MODEL = "citeqa"
 router = APIRouter(responses=ERROR_RESPONSES)

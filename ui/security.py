@@ -13,9 +13,9 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ui.errors import error_body
-from ui.limits import API_PREFIX
-from ui.settings import Settings
+from ..settings import Settings
+from .errors import error_body
+from .limits import API_PREFIX
 
 _MAX_CLIENTS = 10_000
 

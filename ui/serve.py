@@ -9,10 +9,10 @@ import click
 import uvicorn
 from uvicorn.supervisors import Multiprocess
 
-from index import IndexMissingError, Layout
-from ui import runtime
-from ui.access_log import configure_logging
-from ui.settings import Settings
+from .. import wiring
+from ..index import IndexMissingError, Layout
+from ..settings import Settings
+from .access_log import configure_logging
 
 
 class _AnnouncingServer(uvicorn.Server):
@@ -58,16 +58,16 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int) 
             Layout(settings.data_dir).current()
         except IndexMissingError:
             click.echo(f"no index in {settings.data_dir} yet: building it first", err=True)
-            from ui.cli import index_cmd
+            from .cli import index_cmd
 
             ctx.invoke(index_cmd)
         # Opening the index here turns a mismatched or damaged one into one line and a non-zero exit;
         # a single worker then serves with it, several workers load their own.
-        answerer = runtime.make_answerer(settings)
+        answerer = wiring.open_answerer(settings)
         banner = f"citeqa is running at {_url(host, sock.getsockname()[1])} (API under /v1, docs at /docs)"
         configure_logging()
         if workers == 1:
-            from ui.app import create_app
+            from .app import create_app
 
             app = create_app(settings, answerer)
             config = uvicorn.Config(app, access_log=False, log_level="warning", lifespan="on")
@@ -79,7 +79,12 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int) 
         if settings.corpus_dir is not None:
             os.environ["CITEQA_CORPUS_DIR"] = str(settings.corpus_dir.resolve())
         config = uvicorn.Config(
-            "ui.app:app_from_env", factory=True, workers=workers, access_log=False, log_level="warning", lifespan="on"
+            "citeqa.ui.app:app_from_env",
+            factory=True,
+            workers=workers,
+            access_log=False,
+            log_level="warning",
+            lifespan="on",
         )
         click.echo(f"{banner}; {workers} workers, ready when /healthz says so")
         Multiprocess(config, sockets=[sock]).run()

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from corpus import BUNDLED_DIR, CorpusError, load_corpus
-from corpus.loader import sha256_of
+from citeqa.corpus import BUNDLED_DIR, CorpusError, load_corpus
+from citeqa.corpus.loader import sha256_of
 
 SHARED = BUNDLED_DIR.parent.parent / "shared" / "corpus"
 

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from corpus import Document
-from evals.dataset import load_dataset
-from evals.evidence import Corpus
-from evals.runner import PythonTarget, Run, Target, retrieval_targets, run
-from qa import Answerer
+from citeqa.corpus import Document
+from citeqa.evals.dataset import load_dataset
+from citeqa.evals.evidence import Corpus
+from citeqa.evals.runner import PythonTarget, Run, Target, retrieval_targets, run
+from citeqa.qa import Answerer
 
 ALPHA = (
     "Alpha report\n\n"

@@ -6,9 +6,9 @@ import pytest
 from llama_index.core import Settings as LlamaSettings
 from llama_index.core.embeddings import MockEmbedding
 
-from corpus import Document
-from evals.baseline import BaselineTarget
-from evals.dataset import parse_item
+from citeqa.corpus import Document
+from citeqa.evals.baseline import BaselineTarget
+from citeqa.evals.dataset import parse_item
 from tests.evals.conftest import item
 
 

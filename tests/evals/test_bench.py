@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from corpus import load_corpus
-from evals.bench import probe
-from evals.bench_build import measure_build
-from evals.bench_embedders import MINILM, compare
-from evals.bench_latency import clocked
-from evals.bench_report import require_markers, rewrite_readme, write
-from evals.bench_scale import DISTRACTOR_KIND, build_scaled
-from evals.markers import ReadmeError
-from index import Embedder, Index, load_embedder
-from ui.cli import main
+from citeqa.corpus import load_corpus
+from citeqa.evals.bench_build import measure_build
+from citeqa.evals.bench_embedders import MINILM, compare
+from citeqa.evals.bench_latency import clocked
+from citeqa.evals.bench_report import require_markers, rewrite_readme, write
+from citeqa.evals.bench_scale import DISTRACTOR_KIND, build_scaled
+from citeqa.evals.markers import ReadmeError
+from citeqa.index import Embedder, Index, load_embedder
+from citeqa.ui.bench_command import probe
+from citeqa.ui.cli import main
 
 MAX_TOKENS = 200
 

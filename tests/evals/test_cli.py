@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from citeqa.settings import Settings
+from citeqa.ui.cli import main
 from tests.conftest import LiveServer
-from ui.cli import main
-from ui.settings import Settings
 
 TALENT = "We will formulate an overall plan for talent development to promote institutional reforms in this regard"
 SEARCH = "Search engines should not decide the position of websites in results just based on how much they pay"

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from corpus import load_corpus
-from evals.dataset import MIN_QUOTE_CHARS, DatasetError, load_dataset, select_split
-from evals.evidence import Corpus
+from citeqa.corpus import load_corpus
+from citeqa.evals.dataset import MIN_QUOTE_CHARS, DatasetError, load_dataset, select_split
+from citeqa.evals.evidence import Corpus
 from tests.evals.conftest import item
 
 DATASETS = Path(__file__).resolve().parents[2] / "evals" / "datasets"

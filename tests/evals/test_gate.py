@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from evals.dataset import Item, load_dataset
-from evals.evidence import Corpus
-from evals.gate import check, load_thresholds
-from evals.metrics import summarize
-from evals.runner import PythonTarget, Run, run
-from qa import Answerer
+from citeqa.evals.dataset import Item, load_dataset
+from citeqa.evals.evidence import Corpus
+from citeqa.evals.gate import check, load_thresholds
+from citeqa.evals.metrics import summarize
+from citeqa.evals.runner import PythonTarget, Run, run
+from citeqa.qa import Answerer
 from tests.evals.conftest import SMOKE
 
 

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from evals.dataset import Item, parse_item
-from evals.evidence import Corpus
-from evals.metrics import ANSWERER, RETRIEVAL, breakdown, failures, summarize
-from evals.scoring import ItemScore, score
+from citeqa.evals.dataset import Item, parse_item
+from citeqa.evals.evidence import Corpus
+from citeqa.evals.metrics import ANSWERER, RETRIEVAL, breakdown, failures, summarize
+from citeqa.evals.scoring import ItemScore, score
 from tests.evals.conftest import ALPHA, BETA, item
 
 HARBOUR = "The harbour opened in 1901 after ten years of building work by the city council."

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from evals.markers import ReadmeError
-from evals.metrics import ANSWERER, RETRIEVAL
-from evals.readme import END, START, numbers_markdown, rewrite_block
+from citeqa.evals.markers import ReadmeError
+from citeqa.evals.metrics import ANSWERER, RETRIEVAL
+from citeqa.evals.readme import END, START, numbers_markdown, rewrite_block
 
 
 def config(name: str, kind: str, recall: float, citation_recall: float | None = None) -> dict[str, Any]:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from evals.report import build_result, write_html
-from evals.runner import Run
+from citeqa.evals.report import build_result, write_html
+from citeqa.evals.runner import Run
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--disable-dev-shm-usage", "--no-sandbox", "--disable-gpu"]

@@ -13,9 +13,9 @@ import chromadb
 import httpx
 import pytest
 
+from citeqa import wiring
+from citeqa.settings import Settings
 from tests.conftest import free_port
-from ui import runtime
-from ui.settings import Settings
 
 STARTUP_SECONDS = 30
 
@@ -86,10 +86,10 @@ def test_index_query_and_rebuild_through_a_chroma_server(
     monkeypatch.setenv("CITEQA_CHROMA_PORT", str(chroma_server))
     settings = Settings(data_dir=tmp_path / "data", corpus_dir=corpus, index_threads=2, _env_file=None)  # type: ignore[call-arg]
     assert settings.chroma_host == "127.0.0.1"
-    embedder = runtime.embedder_for(settings, indexing=True)
+    embedder = wiring.embedder_for(settings, indexing=True)
 
-    first = runtime.build(settings, embedder)
-    index = runtime.open_index(settings, embedder)
+    first = wiring.build(settings, embedder)
+    index = wiring.open_index(settings, embedder)
     assert index.manifest["collection"] in _collections(chroma_server)
     assert not (index.build / "chroma").exists()  # the vectors live on the server, not beside the build
     assert index.vectors.count() == len(index.body_ids) == 3
@@ -99,18 +99,18 @@ def test_index_query_and_rebuild_through_a_chroma_server(
         "Observatory notes\n\nThe observatory on Mount Keller closed in 2020 for repairs to its dome.\n",
         encoding="utf-8",
     )
-    second = runtime.build(settings, embedder)
+    second = wiring.build(settings, embedder)
     assert second.changed == ["observatory"] and second.unchanged == ["harbour"]
     assert second.embedded == 2  # the changed paragraph and its one sentence; the harbour vectors are reused
-    index = runtime.open_index(settings, embedder)
+    index = wiring.open_index(settings, embedder)
     hit, similarity = index.dense("why was the observatory closed", 1)[0]
     assert index.chunks[hit].text.startswith("The observatory on Mount Keller closed in 2020")
     assert 0.5 < similarity <= 1.0
 
     (corpus / "harbour.txt").unlink()
-    third = runtime.build(settings, embedder)
+    third = wiring.build(settings, embedder)
     assert third.removed == ["harbour"]
     # Two builds are kept (a running server may still read the previous one); the oldest collection is dropped.
     assert _collections(chroma_server) == {f"citeqa-{second.build}", f"citeqa-{third.build}"}
     assert f"citeqa-{first.build}" not in _collections(chroma_server)
-    assert runtime.open_index(settings, embedder).body_ids == [hit]
+    assert wiring.open_index(settings, embedder).body_ids == [hit]

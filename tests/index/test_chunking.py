@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from corpus import Document, load_corpus
-from index.chunking import BODY, Chunk, chunk_document, paragraph_spans
-from index.sentences import sentence_spans
-from index.tokens import count_tokens
+from citeqa.corpus import Document, load_corpus
+from citeqa.index.chunking import BODY, Chunk, chunk_document, paragraph_spans
+from citeqa.index.sentences import sentence_spans
+from citeqa.index.tokens import count_tokens
 
 MAX_TOKENS = 200
 

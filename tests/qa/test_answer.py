@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qa import Answer, Answerer, Filters, InvalidQuestionError
-from qa.quotes import is_verbatim
+from citeqa.qa import Answer, Answerer, Filters, InvalidQuestionError
+from citeqa.qa.quotes import is_verbatim
 
 
 def _verbatim(answer: Answer, answerer: Answerer) -> bool:

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from index import Index
-from qa import Answerer, Retriever
-from qa.llm import LLMGenerator, parse_claims
-from qa.quotes import is_verbatim
+from citeqa.index import Index
+from citeqa.qa import Answerer, Retriever
+from citeqa.qa.llm import LLMGenerator, parse_claims
+from citeqa.qa.quotes import is_verbatim
 from tests.qa.fake_llm import FakeLLMServer
 
 QUESTION = "What did Xi say about core technology in 2016?"

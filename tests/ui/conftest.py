@@ -11,10 +11,10 @@ from typing import Any
 import httpx
 import pytest
 
-from index import Index
-from qa import Answerer
+from citeqa.index import Index
+from citeqa.qa import Answerer
+from citeqa.settings import Settings
 from tests.conftest import LiveServer
-from ui.settings import Settings
 
 QUESTIONS = [
     "What did the speech say about core technologies?",
@@ -27,7 +27,7 @@ QUESTIONS = [
 @contextmanager
 def api_server(settings: Settings, answerer: Any, **changes: Any) -> Iterator[LiveServer]:
     """Another real server sharing the session's loaded answerer, with some settings changed."""
-    from ui.app import create_app
+    from citeqa.ui.app import create_app
 
     with LiveServer(create_app(settings.model_copy(update=changes), answerer)) as server:
         yield server
@@ -87,9 +87,9 @@ def without_timings(answer: dict[str, Any]) -> dict[str, Any]:
 
 def fresh_answerer(settings: Settings) -> Answerer:
     """A second answerer over the same index files, with its own (cold) query cache."""
-    from ui import runtime
+    from citeqa import wiring
 
-    return runtime.make_answerer(settings, runtime.open_index(settings, runtime.embedder_for(settings)))
+    return wiring.open_answerer(settings, wiring.open_index(settings, wiring.embedder_for(settings)))
 
 
 def read_events(stream: str) -> list[tuple[str | None, Any]]:

@@ -10,8 +10,10 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from index import Index
-from qa import Answerer
+from citeqa import wiring
+from citeqa.index import Index
+from citeqa.qa import Answerer
+from citeqa.settings import Settings
 from tests.ui.conftest import (
     QUESTIONS,
     api_server,
@@ -21,8 +23,6 @@ from tests.ui.conftest import (
     read_events,
     without_timings,
 )
-from ui import runtime
-from ui.settings import Settings
 
 
 def test_healthz_reports_counts_and_versions(api: httpx.Client, index: Index) -> None:
@@ -46,7 +46,7 @@ def test_healthz_is_503_until_the_index_is_loaded(
         loaded.wait(30)
         return answerer
 
-    monkeypatch.setattr(runtime, "make_answerer", slow_load)
+    monkeypatch.setattr(wiring, "open_answerer", slow_load)
     with api_server(settings, None) as server, httpx.Client(base_url=server.url, timeout=30) as client:
         assert_error(client.get("/healthz"), 503, "not_ready")
         assert_error(client.post("/v1/ask", json={"question": QUESTIONS[0]}), 503, "not_ready")

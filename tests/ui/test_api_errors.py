@@ -10,9 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from qa import Answerer
+from citeqa.qa import Answerer
+from citeqa.settings import Settings
 from tests.ui.conftest import QUESTIONS, api_server, assert_error, read_events
-from ui.settings import Settings
 
 LONG = "why " * 600  # 2,400 characters, over the 2,000 limit
 BAD_BODIES: list[tuple[str, Any, int, str | None]] = [

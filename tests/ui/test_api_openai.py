@@ -8,7 +8,7 @@ import httpx
 import openai
 import pytest
 
-from index import Index
+from citeqa.index import Index
 from tests.conftest import LiveServer
 from tests.ui.conftest import QUESTIONS, assert_contract, assert_error, read_events, without_timings
 

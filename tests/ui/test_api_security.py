@@ -11,11 +11,11 @@ from typing import Any
 import httpx
 import pytest
 
-from qa import Answerer
+from citeqa.qa import Answerer
+from citeqa.settings import Settings
+from citeqa.ui.security import TokenBucket
 from tests.conftest import LiveServer
 from tests.ui.conftest import QUESTIONS, api_server, assert_error
-from ui.security import TokenBucket
-from ui.settings import Settings
 
 KEY = "s3cret-key"
 ALLOWED_ORIGIN = "http://allowed.example"

@@ -17,10 +17,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from index import Index
+from citeqa.index import Index
+from citeqa.settings import Settings
 from tests.conftest import free_port
 from tests.ui.conftest import QUESTIONS, assert_contract
-from ui.settings import Settings
 
 
 def _command(*args: str) -> list[str]:

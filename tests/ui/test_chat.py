@@ -8,13 +8,13 @@ from html import unescape
 import gradio as gr
 import pytest
 
-from corpus import Document
-from index.chunking import Chunk
-from qa import Agreement, Answer, Answerer, Citation, Passage
-from qa.quotes import citation
-from ui.chat import EXAMPLES, _filters, build_chat, chat_mount_kwargs
-from ui.chat_render import answer_html, catalog_html, refusal_html, sources_html
-from ui.settings import Settings
+from citeqa.corpus import Document
+from citeqa.index.chunking import Chunk
+from citeqa.qa import Agreement, Answer, Answerer, Citation, Passage
+from citeqa.qa.quotes import citation
+from citeqa.settings import Settings
+from citeqa.ui.chat import EXAMPLES, _filters, build_chat, chat_mount_kwargs
+from citeqa.ui.chat_render import answer_html, catalog_html, refusal_html, sources_html
 
 HOSTILE = 'Intro.\n<script>alert("x")</script> said “core” & <b>bold</b> terms.\nLast\u00a0line.'
 

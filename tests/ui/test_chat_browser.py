@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
-from qa import Answerer, Turn
+from citeqa.qa import Answerer, Turn
 from tests.conftest import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")

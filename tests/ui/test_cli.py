@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from index import Index
-from ui.settings import Settings
+from citeqa.index import Index
+from citeqa.settings import Settings
 
 CITEQA = str(Path(sys.executable).with_name("citeqa"))
 CHECKER = Path(__file__).resolve().parents[3] / "shared" / "tools" / "check_answer.py"

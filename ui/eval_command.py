@@ -10,31 +10,31 @@ from typing import Any
 import click
 from tqdm import tqdm
 
-from corpus import Document
-from evals.dataset import ALL_SPLITS, load_dataset, select_split
-from evals.evidence import Corpus
-from evals.gate import THRESHOLDS, check, load_thresholds
-from evals.readme import numbers_markdown, require_markers, rewrite_block
-from evals.report import COLUMNS, build_result, fmt, headline_scope, scope_summary, write_html, write_json
-from evals.runner import HttpTarget, PythonTarget, Target, retrieval_targets, run
-from index import IndexMissingError
-from qa import Answerer
-from ui import runtime
-from ui.settings import Settings
+from .. import wiring
+from ..corpus import Document
+from ..evals.dataset import ALL_SPLITS, load_dataset, select_split
+from ..evals.evidence import Corpus
+from ..evals.gate import THRESHOLDS, check, load_thresholds
+from ..evals.readme import numbers_markdown, require_markers, rewrite_block
+from ..evals.report import COLUMNS, build_result, fmt, headline_scope, scope_summary, write_html, write_json
+from ..evals.runner import HttpTarget, PythonTarget, Target, retrieval_targets, run
+from ..index import IndexMissingError
+from ..qa import Answerer
+from ..settings import Settings
 
 _PRINTED = ("recall@5", "mrr", "verbatim_rate", "support_precision", "citation_recall", "refusal_f1", "latency_p50_ms")
 
 
 def _answerer(settings: Settings) -> Answerer:
-    embedder = runtime.embedder_for(settings)
+    embedder = wiring.embedder_for(settings)
     try:
-        index = runtime.open_index(settings, embedder)
+        index = wiring.open_index(settings, embedder)
     except IndexMissingError:
         # A fresh clone has no index yet; build it once rather than make the user run another command.
         click.echo(f"no index in {settings.data_dir}: building it first", err=True)
-        runtime.build(settings, runtime.embedder_for(settings, indexing=True))
-        index = runtime.open_index(settings, embedder)
-    return runtime.make_answerer(settings, index)
+        wiring.build(settings, wiring.embedder_for(settings, indexing=True))
+        index = wiring.open_index(settings, embedder)
+    return wiring.open_answerer(settings, index)
 
 
 def _targets(settings: Settings, url: str | None, k: int, compare: bool, documents: list[Document]) -> list[Target]:
@@ -43,7 +43,7 @@ def _targets(settings: Settings, url: str | None, k: int, compare: bool, documen
     answerer = _answerer(settings)
     targets: list[Target] = [PythonTarget(answerer, k)]
     if compare:
-        from evals.baseline import BaselineTarget  # LlamaIndex's splitter and index load only for comparisons
+        from ..evals.baseline import BaselineTarget  # LlamaIndex's splitter and index load only for comparisons
 
         click.echo("embedding the LlamaIndex baseline's chunks (about half a minute)…", err=True)
         targets.append(BaselineTarget(documents, answerer.index.embedder.model, k))
@@ -112,7 +112,7 @@ def eval_cmd(
     if readme is not None:
         require_markers(readme)
     items = select_split(load_dataset(dataset), split)
-    documents = runtime.documents_for(settings)
+    documents = wiring.documents_for(settings)
     corpus = Corpus(documents)
     golds = corpus.locate(items)  # a quote the corpus lacks fails here, before any question is asked
 

@@ -10,7 +10,7 @@
 4. Write bench.json, bench.md, SVG figures and bench.html; optionally rewrite the README's block.
 
 `--embedders` instead compares the candidate embedders (evals/bench_embedders.py). Like `citeqa eval`,
-this module is an edge: it alone reads Settings and wires through ui.runtime.
+this module is an edge: it alone reads Settings and wires through ui.wiring.
 """
 
 from __future__ import annotations
@@ -27,14 +27,14 @@ from typing import Any
 
 import click
 
-from evals.bench_build import measure_build
-from evals.bench_embedders import RESULTS, compare
-from evals.bench_recall import answerable_items
-from evals.bench_report import require_markers, rewrite_readme, write
-from evals.bench_scale import build_scaled, folder_bytes
-from index import Index, Layout
-from ui import runtime
-from ui.settings import Settings
+from .. import wiring
+from ..evals.bench_build import measure_build
+from ..evals.bench_embedders import RESULTS, compare
+from ..evals.bench_recall import answerable_items
+from ..evals.bench_report import require_markers, rewrite_readme, write
+from ..evals.bench_scale import build_scaled, folder_bytes
+from ..index import Index, Layout
+from ..settings import Settings
 
 QUICK_SIZES = (1000, 5000)
 LOAD_RUNS = ((1, 1, 50), (2, 8, 200))  # (workers, clients, requests)
@@ -54,7 +54,7 @@ def probe(data_dir: Path, out: Path, baseline: bool = False, questions: int | No
     """Run evals.bench_probe in a fresh interpreter over `data_dir` (embedded Chroma) and read its result."""
     env = {**os.environ, "CITEQA_DATA_DIR": str(data_dir.resolve())}
     env.pop("CITEQA_CHROMA_HOST", None)  # the bench builds its scratch indexes with embedded Chroma
-    command = [sys.executable, "-m", "evals.bench_probe", str(out), repr(time.time())]
+    command = [sys.executable, "-m", "citeqa.evals.bench_probe", str(out), repr(time.time())]
     command += ["--baseline"] if baseline else []
     command += ["--questions", str(questions)] if questions else []
     completed = subprocess.run(command, env=env, capture_output=True)
@@ -75,9 +75,9 @@ def _command(sizes: list[int], quick: bool, readme: Path | None, with_load: bool
 
 
 def run(settings: Settings, work: Path, sizes: list[int], with_load: bool) -> dict[str, Any]:
-    documents = runtime.documents_for(settings)
+    documents = wiring.documents_for(settings)
     data = work / "data"
-    embedder = runtime.embedder_for(settings, indexing=True)
+    embedder = wiring.embedder_for(settings, indexing=True)
     _step(f"building the bundled corpus ({len(documents)} documents) and embedding its texts again")
     result: dict[str, Any] = {"build": measure_build(documents, data, embedder, settings.max_tokens)}
     _step("probing a fresh process: cold start, memory, latency, recall")
@@ -101,7 +101,7 @@ def run(settings: Settings, work: Path, sizes: list[int], with_load: bool) -> di
         shutil.rmtree(target, ignore_errors=True)  # 100k paragraphs take over a gigabyte
     result["scale"] = scale
     if with_load:
-        from evals.load import dataset_questions, run_load
+        from ..evals.load import dataset_questions, run_load
 
         _step("HTTP load: citeqa serve with 1 and 2 workers")
         questions = dataset_questions()
@@ -136,9 +136,7 @@ def bench_cmd(
     try:
         if embedders:
             _step("comparing embedders on the bundled corpus")
-            merged, outcome = compare(
-                runtime.documents_for(settings), work, settings.max_tokens, settings.index_threads
-            )
+            merged, outcome = compare(wiring.documents_for(settings), work, settings.max_tokens, settings.index_threads)
             for spec, what in outcome.items():
                 click.echo(f"{spec}: {what}")
             click.echo(f"wrote {RESULTS} and {RESULTS.with_suffix('.md')} ({len(merged)} embedders)")

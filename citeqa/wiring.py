@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from corpus import Document, load_corpus
-from index.build import BuildReport, build_index
-from index.embedding import Embedder, load_embedder
-from index.layout import Layout
-from ui.settings import Settings
+from .corpus import Document, load_corpus
+from .index.build import BuildReport, build_index
+from .index.embedding import Embedder, load_embedder
+from .index.layout import Layout
+from .settings import Settings
 
 if TYPE_CHECKING:
-    from index.store import Index
-    from qa import Answerer
+    from .index.store import Index
+    from .qa import Answerer
 
 
 def embedder_for(settings: Settings, *, indexing: bool = False) -> Embedder:
@@ -45,19 +45,19 @@ def build(
 
 
 def open_index(settings: Settings, embedder: Embedder) -> Index:
-    from index.store import Index
+    from .index.store import Index
 
     return Index.open(settings.data_dir, embedder, settings.max_tokens)
 
 
-def make_answerer(settings: Settings, index: Index | None = None) -> Answerer:
+def open_answerer(settings: Settings, index: Index | None = None) -> Answerer:
     """The answerer the settings describe; the LLM step only when an endpoint is configured."""
-    from qa import Answerer, Retriever
+    from .qa import Answerer, Retriever
 
     index = index or open_index(settings, embedder_for(settings))
     llm = None
     if settings.llm_base_url:
-        from qa.llm import LLMGenerator
+        from .qa.llm import LLMGenerator
 
         llm = LLMGenerator.openai_like(
             index,
