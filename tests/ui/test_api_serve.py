@@ -27,7 +27,7 @@ def _command(*args: str) -> list[str]:
     script = Path(sys.executable).with_name("citeqa")
     if script.exists():
         return [str(script), *args]
-    return [sys.executable, "-c", "import sys; from ui.cli import main; main(sys.argv[1:])", *args]
+    return [sys.executable, "-c", "import sys; from citeqa.ui.cli import main; main(sys.argv[1:])", *args]
 
 
 def _env(data_dir: Path) -> dict[str, str]:
