@@ -47,7 +47,7 @@ def _free_port() -> int:
 def serving(data_dir: Path, workers: int) -> Iterator[str]:
     """A `citeqa serve` subprocess on a free port of 127.0.0.1; yields its URL once /healthz says ready."""
     port = _free_port()
-    command = [sys.executable, "-c", "import sys; from ui.cli import main; main(sys.argv[1:])"]
+    command = [sys.executable, "-c", "import sys; from citeqa.ui.cli import main; main(sys.argv[1:])"]
     command += ["--data-dir", str(data_dir), "serve", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--workers", str(workers)]
     env = {"CITEQA_QUERY_THREADS": "1", **os.environ}
