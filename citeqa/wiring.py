@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .corpus import Document, load_corpus
+from .corpus import CorpusReport, Document, read_corpus
+from .corpus.loader import Progress as FileProgress
 from .index.build import BuildReport, build_index
 from .index.embedding import Embedder, load_embedder
 from .index.layout import Layout
@@ -21,8 +22,12 @@ def embedder_for(settings: Settings, *, indexing: bool = False) -> Embedder:
     return load_embedder(settings.embedder, threads=threads)
 
 
+def read_corpus_for(settings: Settings, progress: FileProgress | None = None) -> CorpusReport:
+    return read_corpus(settings.corpus_dir, max_file_bytes=settings.max_file_mb * 2**20, progress=progress)
+
+
 def documents_for(settings: Settings) -> list[Document]:
-    return load_corpus(settings.corpus_dir)
+    return read_corpus_for(settings).documents
 
 
 def build(
@@ -31,9 +36,10 @@ def build(
     *,
     rebuild: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    documents: list[Document] | None = None,
 ) -> BuildReport:
     return build_index(
-        documents_for(settings),
+        documents_for(settings) if documents is None else documents,
         Layout(settings.data_dir),
         embedder,
         max_tokens=settings.max_tokens,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import shutil
 import time
@@ -84,6 +85,17 @@ def _previous(
     return (build, manifest, vectors) if compatible else (None, {}, {})
 
 
+def _meta_digest(document: Document) -> str:
+    return hashlib.sha256(json.dumps(document.metadata(), sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _same(old: dict[str, Any], document: Document) -> bool:
+    # A new extractor version or an edited catalog entry changes what is stored, not the file's hash.
+    return bool(
+        old["sha256"] == document.sha256 and old.get("meta_sha256", _meta_digest(document)) == _meta_digest(document)
+    )
+
+
 def sentence_id(chunk: Chunk, start: int, end: int) -> str:
     return f"{chunk.id}@{start}-{end}"
 
@@ -123,9 +135,7 @@ def build_index(
         old_docs: dict[str, dict[str, Any]] = manifest.get("documents", {})
         for doc in documents:
             old = old_docs.get(doc.id)
-            bucket = (
-                report.added if old is None else report.unchanged if old["sha256"] == doc.sha256 else report.changed
-            )
+            bucket = report.added if old is None else report.unchanged if _same(old, doc) else report.changed
             bucket.append(doc.id)
         report.removed = sorted(set(old_docs) - {d.id for d in documents})
         if previous is not None and not report.changed_anything and manifest.get("chroma_host") == chroma_host:
@@ -219,7 +229,10 @@ def _write_build(
             "collection": collection,
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "counts": {"documents": len(documents), "paragraphs": len(body), "sentences": len(units) - len(body)},
-            "documents": {d.id: {"sha256": d.sha256, "source_file": d.source_file} for d in documents},
+            "documents": {
+                d.id: {"sha256": d.sha256, "source_file": d.source_file, "meta_sha256": _meta_digest(d)}
+                for d in documents
+            },
         },
     )
 

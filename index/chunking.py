@@ -43,6 +43,7 @@ class Chunk:
     heading: str
     language: str
     role: str
+    page: int | None = None  # the source page (PDF) the chunk starts on
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -179,6 +180,7 @@ def chunk_document(document: Document, max_tokens: int, count_tokens: Callable[[
                     heading=heading if role == BODY else "",
                     language=language_of(text[s:e], document.language),
                     role=role,
+                    page=page.number if (page := document.page_at(s)) else None,
                 )
             )
     return chunks

@@ -28,8 +28,7 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
 
 
 def _document(row: dict[str, Any]) -> Document:
-    fields = {k: v for k, v in row.items() if k not in ("date_inferred", "characters")}
-    return Document(**fields, date_inferred=tuple(row.get("date_inferred", ())))
+    return Document.from_record(row)
 
 
 class Index:

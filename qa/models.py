@@ -22,6 +22,10 @@ class Citation(BaseModel):
     quote: str
     start: int
     end: int
+    # Paginated sources (PDF): the 1-based page the quote starts on and that page's range in the document text.
+    page: int | None = None
+    page_start: int | None = None
+    page_end: int | None = None
 
 
 class Agreement(BaseModel):
@@ -49,6 +53,7 @@ class Passage(BaseModel):
     dense_score: float | None = None
     lexical_score: float | None = None
     agreement: list[Agreement] = Field(default_factory=list)
+    page: int | None = None  # the source page (PDF) the passage starts on
 
 
 class Answer(BaseModel):

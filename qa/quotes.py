@@ -13,6 +13,7 @@ _SPACE_RUN = re.compile(r"\s+")
 
 
 def citation(marker: int, document: Document, paragraph_id: str, start: int, end: int) -> Citation:
+    page = document.page_at(start)
     return Citation(
         marker=marker,
         document_id=document.id,
@@ -23,6 +24,9 @@ def citation(marker: int, document: Document, paragraph_id: str, start: int, end
         quote=document.text[start:end],
         start=start,
         end=end,
+        page=page.number if page else None,
+        page_start=page.start if page else None,
+        page_end=page.end if page else None,
     )
 
 

@@ -129,4 +129,5 @@ class Retriever:
             language=chunk.language,
             dense_score=None if dense is None else round(dense, 4),
             lexical_score=None if lexical is None else round(lexical, 4),
+            page=page.number if (page := doc.page_at(chunk.start)) else None,
         )

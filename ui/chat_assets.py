@@ -32,6 +32,7 @@ CSS = """
   .cq-retrieved ol { font-size: 0.85em; padding-left: 1.4em; list-style: decimal; }
   .cq-doc, .cq-reading .cq-list { display: none; }
   .cq-doc.cq-shown { display: block; }
+  .cq-page-no { display: block; margin: 0.8em 0 0.3em; font-size: 0.8em; font-weight: 600; color: #52525b; }
   .cq-doc-text {
     white-space: pre-wrap; max-height: 68vh; overflow-y: auto; padding: 0.6em 0.8em; margin-top: 0.4em;
     border: 1px solid var(--border-color-primary); border-radius: 8px; background: var(--background-fill-primary);

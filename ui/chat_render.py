@@ -147,6 +147,7 @@ def sources_html(answer: Answer, documents: Mapping[str, Document], chunks: Mapp
     for c in answer.citations:
         by_doc.setdefault(c.document_id, []).append(c)
     anchor_of: dict[int, str] = {}
+    page_anchor: dict[int, str] = {}
     views = []
     for n, (doc_id, cited) in enumerate(by_doc.items()):
         doc = documents[doc_id]
@@ -156,8 +157,9 @@ def sources_html(answer: Answer, documents: Mapping[str, Document], chunks: Mapp
             f'<section class="cq-doc" aria-label="Whole document: {escape(doc.title)}">'
             '<div><button type="button" class="cq-back">← Back to sources</button>'
             f'<p class="cq-title">{escape(doc.title)}</p><p class="cq-meta">{_meta(doc.date, doc.kind, doc.source_file)}</p>'
-            f'</div><div class="cq-doc-text">{_highlight(doc.text, 0, len(doc.text), spans, with_ids=True)}</div></section>'
+            f'</div><div class="cq-doc-text">{_document_text(doc, spans, f"{prefix}-d{n}")}</div></section>'
         )
+        page_anchor.update({c.marker: f"{prefix}-d{n}-page{c.page}" for c in cited if c.page})
     cards = []
     for c in answer.citations:
         doc = documents[c.document_id]
@@ -165,7 +167,8 @@ def sources_html(answer: Answer, documents: Mapping[str, Document], chunks: Mapp
         paragraph = _highlight(doc.text, lo, hi, [Span(c.start, c.end, "")], with_ids=False)
         cards.append(
             f'<li class="cq-cite"><p class="cq-title"><span class="cq-marker">[{c.marker}]</span> {escape(doc.title)}</p>'
-            f'<p class="cq-meta">{_meta(doc.date, doc.kind)}</p><blockquote class="cq-context">{paragraph}</blockquote>'
+            f'<p class="cq-meta">{_meta(doc.date, doc.kind)}{_page_link(c, page_anchor)}</p>'
+            f'<blockquote class="cq-context">{paragraph}</blockquote>'
             f'{_agreement(c, answer.passages)}<a class="cq-open" href="#{anchor_of[c.marker]}">'
             "Show in the whole document</a></li>"
         )
@@ -174,6 +177,25 @@ def sources_html(answer: Answer, documents: Mapping[str, Document], chunks: Mapp
         f'<p class="cq-lead">For “{escape(answer.question)}”</p>{_read_as(answer)}<ol class="cq-cites">{"".join(cards)}</ol>'
         f"{_retrieved_html(answer.passages)}</div>{''.join(views)}</div>"
     )
+
+
+def _document_text(doc: Document, spans: Sequence[Span], prefix: str) -> str:
+    """The whole text, highlighted; a paginated source gets a "p. N" label, an anchor, at each page's start."""
+    if not doc.pages:
+        return _highlight(doc.text, 0, len(doc.text), spans, with_ids=True)
+    starts = [0, *(p.start for p in doc.pages[1:]), len(doc.text)]
+    return "".join(
+        f'<span class="cq-page-no" id="{prefix}-page{page.number}" tabindex="-1">p. {page.number}</span>'
+        + _highlight(doc.text, lo, hi, spans, with_ids=True)
+        for page, lo, hi in zip(doc.pages, starts, starts[1:], strict=False)
+    )
+
+
+def _page_link(citation: Citation, page_anchor: Mapping[int, str]) -> str:
+    """ "p. 12" for a quote from a paginated source: opens the whole document at that page."""
+    if citation.marker not in page_anchor:
+        return ""
+    return f' · <a class="cq-open cq-page" href="#{page_anchor[citation.marker]}">p. {citation.page}</a>'
 
 
 def _read_as(answer: Answer) -> str:

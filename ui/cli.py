@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import click
-from tqdm import tqdm
 
 from .. import wiring
 from ..corpus import CiteqaError
@@ -61,7 +60,9 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup)
 @click.option("--data-dir", type=click.Path(path_type=Path), help="index location (CITEQA_DATA_DIR)")
-@click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), help="folder of .txt/.md documents")
+@click.option(
+    "--corpus", "corpus_dir", type=click.Path(path_type=Path), help="folder of PDF, HTML, Markdown, text, DOCX files"
+)
 @click.pass_context
 def cli(ctx: click.Context, data_dir: Path | None, corpus_dir: Path | None) -> None:
     """citeqa: answers whose every claim cites a verbatim quote."""
@@ -78,28 +79,9 @@ def cli(ctx: click.Context, data_dir: Path | None, corpus_dir: Path | None) -> N
 @click.pass_context
 def index_cmd(ctx: click.Context, rebuild: bool) -> None:
     """Build or update the index (only changed documents are embedded again)."""
-    settings = _settings(ctx)
-    documents = wiring.documents_for(settings)
-    bar: tqdm[Any] | None = None
+    from .corpus_command import run_index
 
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if bar is None:
-            bar = tqdm(total=total, unit="chunk", desc="embedding", file=sys.stderr, disable=total == 0)
-        bar.update(done - bar.n)
-
-    report = wiring.build(settings, wiring.embedder_for(settings, indexing=True), rebuild=rebuild, progress=progress)
-    if bar is not None:
-        bar.close()
-    if not report.changed_anything:
-        click.echo(f"nothing changed: {len(documents)} documents up to date ({report.seconds:.2f} s)")
-        return
-    click.echo(
-        f"indexed {len(documents)} documents into {settings.data_dir}: {len(report.added)} added, "
-        f"{len(report.changed)} changed, {len(report.removed)} removed, {len(report.unchanged)} unchanged; "
-        f"{report.chunks} paragraphs, {report.embedded} embedded in {report.embed_seconds:.1f} s; "
-        f"total {report.seconds:.1f} s"
-    )
+    run_index(_settings(ctx), rebuild)
 
 
 @cli.command()
@@ -127,14 +109,15 @@ def search(ctx: click.Context, query: str, k: int, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="print JSON")
 @click.pass_context
 def docs(ctx: click.Context, as_json: bool) -> None:
-    """The corpus catalog."""
-    documents = wiring.documents_for(_settings(ctx))
+    """The corpus catalog, and where each derived value came from."""
+    from .corpus_command import docs_lines, run_docs
+
+    documents = run_docs(_settings(ctx)).documents
     if as_json:
         click.echo(json.dumps([d.metadata() for d in documents], ensure_ascii=False, indent=1))
         return
-    for d in documents:
-        inferred = f" (inferred: {', '.join(d.date_inferred)})" if d.date_inferred else ""
-        click.echo(f"{d.id}\n   {d.title}\n   {d.date}{inferred} · {d.kind} · {d.language} · {d.source_file}")
+    for line in docs_lines(documents):
+        click.echo(line)
 
 
 def _history(raw: str | None) -> list[Turn]:
@@ -156,7 +139,8 @@ def _print_answer(answer: Answer) -> None:
     click.echo(answer.answer)
     click.echo("")
     for c in answer.citations:
-        click.echo(f"[{c.marker}] {c.title} ({c.date}) · {c.paragraph_id} · chars {c.start}-{c.end}")
+        page = f" · p. {c.page}" if c.page else ""
+        click.echo(f"[{c.marker}] {c.title} ({c.date}){page} · {c.paragraph_id} · chars {c.start}-{c.end}")
         click.echo(f"    “{c.quote}”")
 
 

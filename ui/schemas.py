@@ -32,6 +32,12 @@ class AskRequest(BaseModel):
     filters: FilterSpec | None = None
 
 
+class PageRef(BaseModel):
+    number: int = Field(description="1-based page of the source file")
+    start: int
+    end: int
+
+
 class DocumentMeta(BaseModel):
     id: str
     title: str
@@ -43,6 +49,13 @@ class DocumentMeta(BaseModel):
     sha256: str
     description: str
     characters: int
+    format: str = Field("text", description="pdf, html, markdown, text or docx")
+    extractor: str = Field("", description="name and version of what extracted the stored text from the file")
+    pages: list[PageRef] = Field(default_factory=list, description="each source page's range in the text (PDF)")
+    skipped_pages: int = Field(0, description="pages without a text layer (scans), left out of the text")
+    derived_from: dict[str, str] = Field(
+        default_factory=dict, description="where each metadata value came from (file metadata, header, catalog.json)"
+    )
 
 
 class DocumentList(BaseModel):
