@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     max_tokens: int = Field(200, ge=32, le=2048, description="largest chunk, in tiktoken cl100k tokens")
     chroma_host: str | None = Field(None, description="a `chroma run` server; embedded Chroma when unset")
     chroma_port: int = 8000
+    reload_check_seconds: float = Field(
+        2.0, ge=0, description="how often a server looks for a new live build between requests; 0: only on reload"
+    )
 
     top_k: int = Field(5, ge=1, le=50)
     llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1")

@@ -2,7 +2,8 @@
 
 A build never writes into the live build: it assembles `builds/<name>.partial`, renames it when
 complete and only then moves the CURRENT pointer. A build killed at any point leaves the previous
-index serving; the next build removes the leftovers.
+index serving; the next `citeqa index`, even one with nothing to do, removes the leftovers. Old builds
+go only once they are neither the live one, nor the one before it, nor open in some process.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ import numpy as np
 from ..corpus import Document
 from .chunking import BODY, CHUNKER_VERSION, Chunk, chunk_document
 from .errors import IndexBusyError, IndexStoreError
-from .layout import FORMAT_VERSION, PARTIAL, Layout, read_manifest, write_json
+from .integrity import text_digest
+from .layout import FORMAT_VERSION, PARTIAL, Layout, in_use, read_manifest, write_json
 from .lexical import LEXICAL_VERSION, LexicalIndex
 from .sentences import sentence_spans
 from .tokens import count_tokens
@@ -131,6 +133,9 @@ def build_index(
     report = BuildReport()
     key = chunker_key(max_tokens)
     with _locked(layout):
+        # Holding the lock, every partial build is a dead one's.
+        _remove_leftovers(layout, chroma_host, chroma_port)
+        live = layout.live_name()
         previous, manifest, reusable = (None, {}, {}) if rebuild else _previous(layout, embedder, key)
         old_docs: dict[str, dict[str, Any]] = manifest.get("documents", {})
         for doc in documents:
@@ -143,7 +148,6 @@ def build_index(
             report.seconds = time.perf_counter() - started
             return report
 
-        _remove_leftovers(layout, chroma_host, chroma_port)
         name = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
         partial = layout.builds / f"{name}{PARTIAL}"
         partial.mkdir(parents=True)
@@ -172,7 +176,7 @@ def build_index(
         partial.rename(final)
         layout.switch_to(final)
         report.build = name
-        _prune(layout, keep={name, previous.name if previous else name})
+        _prune(layout, keep={name, live or name})
     report.seconds = time.perf_counter() - started
     return report
 
@@ -228,9 +232,19 @@ def _write_build(
             "chroma_port": chroma_port,
             "collection": collection,
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "counts": {"documents": len(documents), "paragraphs": len(body), "sentences": len(units) - len(body)},
+            "counts": {
+                "documents": len(documents),
+                "paragraphs": len(body),
+                "chunks": len(chunks),
+                "sentences": len(units) - len(body),
+            },
             "documents": {
-                d.id: {"sha256": d.sha256, "source_file": d.source_file, "meta_sha256": _meta_digest(d)}
+                d.id: {
+                    "sha256": d.sha256,
+                    "text_sha256": text_digest(d.text),
+                    "source_file": d.source_file,
+                    "meta_sha256": _meta_digest(d),
+                }
                 for d in documents
             },
         },
@@ -254,9 +268,9 @@ def _remove_leftovers(layout: Layout, chroma_host: str | None, chroma_port: int)
 
 
 def _prune(layout: Layout, keep: set[str]) -> None:
-    """Keep the live build and the one before it (a running server may still read it)."""
+    """Keep the live build, the one before it, and any that a process still has open."""
     for path in layout.builds.iterdir():
-        if path.is_dir() and path.name not in keep and not path.name.endswith(PARTIAL):
+        if path.is_dir() and path.name not in keep and not path.name.endswith(PARTIAL) and not in_use(path):
             try:
                 manifest = read_manifest(path)
             except IndexStoreError:

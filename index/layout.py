@@ -3,17 +3,21 @@
 DATA_DIR/
   CURRENT              name of the live build, replaced atomically
   .lock                held while a build runs
-  builds/<name>/       manifest.json, chunks.jsonl, texts/, chroma/, bm25/
+  builds/<name>/       manifest.json, chunks.jsonl, documents.jsonl, vectors, chroma/, bm25/
   builds/<name>.partial   a build in progress (or killed mid-way)
+
+Every process that has a build open holds a shared flock on its manifest.json, so a later build can
+tell which old builds are still being read and keeps them.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from .errors import IndexCorruptError, IndexMissingError
 
@@ -36,6 +40,13 @@ class Layout:
     @property
     def lock(self) -> Path:
         return self.root / ".lock"
+
+    def live_name(self) -> str | None:
+        """The name CURRENT holds, without checking the build; None when there is no readable pointer."""
+        try:
+            return self.pointer.read_text(encoding="utf-8").strip() or None
+        except (OSError, UnicodeDecodeError):
+            return None
 
     def current(self) -> Path:
         """The live build's folder; raises when there is none or it is unreadable."""
@@ -63,6 +74,28 @@ class Layout:
             os.fsync(handle.fileno())
         os.replace(tmp, self.pointer)
         _fsync_dir(self.root)
+
+
+def hold(build: Path) -> IO[bytes]:
+    """Mark `build` as being read until the returned file is closed (or its process ends)."""
+    try:
+        handle = open(build / "manifest.json", "rb")  # noqa: SIM115 - the open file is the hold
+    except OSError as exc:
+        raise IndexCorruptError(f"{build / 'manifest.json'} is unreadable; run `citeqa index --rebuild`") from exc
+    fcntl.flock(handle, fcntl.LOCK_SH)
+    return handle
+
+
+def in_use(build: Path) -> bool:
+    """Whether some process holds `build` open for reading."""
+    try:
+        with open(build / "manifest.json", "rb") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False  # no readable manifest: nobody can have this build open
+    return False
 
 
 def _fsync_dir(path: Path) -> None:

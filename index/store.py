@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import weakref
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,8 @@ from .chroma import VectorIndex, open_client
 from .chunking import BODY, Chunk
 from .embedding import Embedder
 from .errors import IndexCorruptError, IndexMismatchError
-from .layout import FORMAT_VERSION, Layout, read_manifest
+from .integrity import check_records, check_vector_files
+from .layout import FORMAT_VERSION, Layout, hold, read_manifest
 from .lexical import LexicalIndex
 
 
@@ -31,6 +33,12 @@ def _document(row: dict[str, Any]) -> Document:
     return Document.from_record(row)
 
 
+def _release_with(owner: object, release: Callable[[], object]) -> None:
+    """Run `release` once `owner` is garbage: the last request still using an old Index lets go of it."""
+    finalizer = weakref.finalize(owner, release)
+    finalizer.atexit = False
+
+
 class Index:
     """A read-only view of one build. Safe to share between threads once opened."""
 
@@ -38,13 +46,17 @@ class Index:
         self.build = build
         self.manifest = manifest
         self.embedder = embedder
+        # Held while this Index lives: a rebuild keeps a build that some process is still reading.
+        _release_with(self, hold(build).close)
         try:
             self.documents = {row["id"]: _document(row) for row in _read_jsonl(build / "documents.jsonl")}
             self.chunks = {row["id"]: Chunk(**row) for row in _read_jsonl(build / "chunks.jsonl")}
         except (KeyError, TypeError) as exc:
             raise IndexCorruptError(f"records in {build} are malformed ({exc}); run `citeqa index --rebuild`") from exc
+        check_records(build, manifest, self.documents, self.chunks)
         self.body_ids = [c.id for c in self.chunks.values() if c.role == BODY]
         self._load_vectors(build)
+        check_vector_files(build, manifest, len(self.body_ids))
         try:
             self.lexical = LexicalIndex.load(build / "bm25", self.body_ids)
             client = open_client(
@@ -52,6 +64,7 @@ class Index:
                 manifest.get("chroma_host"),
                 int(manifest.get("chroma_port") or 8000),
             )
+            _release_with(self, client.close)
             self.vectors = VectorIndex(client, str(manifest.get("collection", "citeqa-chunks")))
         except IndexCorruptError:
             raise

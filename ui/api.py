@@ -17,6 +17,7 @@ from ..settings import Settings
 from .access_log import note_question
 from .errors import ERROR_RESPONSES, ApiError, error_body
 from .limits import TimedStream, check_question, run_with_deadline
+from .reload import LiveAnswerer
 from .schemas import AskRequest, DocumentList, DocumentMeta, DocumentOut, Health, ParagraphOut, ParagraphRef
 
 router = APIRouter(responses=ERROR_RESPONSES)
@@ -29,9 +30,10 @@ def get_settings(request: Request) -> Settings:
 
 
 def get_answerer(request: Request) -> Answerer:
-    answerer: Answerer | None = request.app.state.answerer
+    live: LiveAnswerer = request.app.state.live
+    answerer = live.get()
     if answerer is None:
-        failed = request.app.state.load_error
+        failed = live.load_error
         if failed:
             raise ApiError(503, "index_unavailable", f"the index could not be loaded: {failed}")
         raise ApiError(503, "not_ready", "the index and models are still loading; retry shortly")

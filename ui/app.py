@@ -7,17 +7,12 @@ import os
 # Gradio looks up remote hosts in background threads unless told not to, before it is imported.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-import json
-import logging
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import gradio as gr
 from fastapi import FastAPI
 
-from .. import wiring
-from ..corpus import CiteqaError
 from ..qa import Answerer
 from ..settings import Settings
 from .access_log import AccessLogMiddleware, configure_logging
@@ -26,9 +21,10 @@ from .chat import build_chat, chat_mount_kwargs
 from .errors import add_fallback, install_error_handlers
 from .limits import BodyLimitMiddleware
 from .openai_compat import router as openai_router
+from .reload import LiveAnswerer
+from .reload import router as reload_router
 from .security import add_security
 
-log = logging.getLogger("citeqa.api")
 DESCRIPTION = (
     "Answers over a document corpus in which every claim cites a verbatim quote. "
     'Errors are `{"error": {"code": ..., "message": ...}}`.'
@@ -38,36 +34,28 @@ DESCRIPTION = (
 def create_app(settings: Settings, answerer: Answerer | None = None) -> FastAPI:
     """The whole server. Pass `answerer` to share one already loaded (tests, benchmarks)."""
 
-    def load() -> None:
-        try:
-            app.state.answerer = wiring.open_answerer(settings)
-        except CiteqaError as exc:
-            app.state.load_error = str(exc)
-            log.error(json.dumps({"event": "load_failed", "error": str(exc)}))
-        except Exception as exc:
-            app.state.load_error = f"unexpected {type(exc).__name__}; see the server log"
-            log.exception("loading the index failed")
+    live = LiveAnswerer(settings, answerer)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Loading takes seconds: the server listens meanwhile, and /healthz answers 503 until it is done.
-        if app.state.answerer is None:
-            threading.Thread(target=load, name="citeqa-load", daemon=True).start()
+        if answerer is None:
+            live.start()
         yield
 
     app = FastAPI(title="citeqa", version=package_versions()["citeqa"], description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
-    app.state.answerer = answerer
-    app.state.load_error = None
+    app.state.live = live
     install_error_handlers(app)
     app.include_router(router)
     app.include_router(openai_router)
-    add_fallback(app, [router, openai_router])
+    app.include_router(reload_router)
+    add_fallback(app, [router, openai_router, reload_router])
     # Added innermost first: the body limit sits under the guard, CORS over it, the access log outermost.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    add_security(app, settings)
+    chat = build_chat(live.get, settings)
+    add_security(app, settings, chat)
     app.add_middleware(AccessLogMiddleware, log_questions=settings.log_questions)
-    chat = build_chat(lambda: app.state.answerer, settings)
     return gr.mount_gradio_app(app, chat, path="/", **chat_mount_kwargs())
 
 
