@@ -12,6 +12,7 @@ from tqdm import tqdm
 
 from .. import wiring
 from ..corpus import Document
+from ..evals.corpora import MANIFEST, index_mismatch
 from ..evals.dataset import ALL_SPLITS, load_dataset, select_split
 from ..evals.evidence import Corpus
 from ..evals.gate import THRESHOLDS, check, load_thresholds
@@ -25,7 +26,7 @@ from ..settings import Settings
 _PRINTED = ("recall@5", "mrr", "verbatim_rate", "support_precision", "citation_recall", "refusal_f1", "latency_p50_ms")
 
 
-def _answerer(settings: Settings) -> Answerer:
+def _answerer(settings: Settings, documents: list[Document]) -> Answerer:
     embedder = wiring.embedder_for(settings)
     try:
         index = wiring.open_index(settings, embedder)
@@ -34,13 +35,20 @@ def _answerer(settings: Settings) -> Answerer:
         click.echo(f"no index in {settings.data_dir}: building it first", err=True)
         wiring.build(settings, wiring.embedder_for(settings, indexing=True))
         index = wiring.open_index(settings, embedder)
+    stale = index_mismatch(index.manifest.get("documents", {}), documents)
+    if stale:
+        # Another corpus's index would score every answer as wrong; rebuilding it here would replace it unasked.
+        raise click.ClickException(
+            f"the index in {settings.data_dir} was not built from this corpus ({stale}); run `citeqa index` with "
+            "the same --corpus and --data-dir first, or give this corpus its own --data-dir"
+        )
     return wiring.open_answerer(settings, index)
 
 
 def _targets(settings: Settings, url: str | None, k: int, compare: bool, documents: list[Document]) -> list[Target]:
     if url:
         return [HttpTarget(url, k, settings.api_key, timeout=settings.request_timeout * 2)]
-    answerer = _answerer(settings)
+    answerer = _answerer(settings, documents)
     targets: list[Target] = [PythonTarget(answerer, k)]
     if compare:
         from ..evals.baseline import BaselineTarget  # LlamaIndex's splitter and index load only for comparisons
@@ -71,8 +79,13 @@ def _echo_summary(result: dict[str, Any]) -> None:
 
 
 @click.command("eval")
-@click.option("--dataset", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="JSON Lines file in the contract's eval format")  # fmt: skip
+@click.option("--dataset", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="JSON Lines file in the contract's eval format (its documents: the global --corpus)")  # fmt: skip
+@click.option("--all-corpora", is_flag=True,
+              help="every dev corpus of --manifest, each on its own index: a table per corpus and half")  # fmt: skip
+@click.option("--manifest", default=MANIFEST, show_default=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path), help="corpora for --all-corpora")  # fmt: skip
+@click.option("--only", multiple=True, help="with --all-corpora: just this corpus of the manifest (repeatable)")
 @click.option("--k", "k", default=10, show_default=True, type=click.IntRange(1, 50),
               help="passages requested per question (top_k); recall@j is reported for j <= k")  # fmt: skip
 @click.option("--out", default=Path("artifacts/eval"), show_default=True,
@@ -91,7 +104,10 @@ def _echo_summary(result: dict[str, Any]) -> None:
 @click.pass_context
 def eval_cmd(
     ctx: click.Context,
-    dataset: Path,
+    dataset: Path | None,
+    all_corpora: bool,
+    manifest: Path,
+    only: tuple[str, ...],
     k: int,
     out: Path,
     via: str,
@@ -102,12 +118,22 @@ def eval_cmd(
     thresholds: Path,
     readme: Path | None,
 ) -> None:
-    """Citation-accuracy eval of DATASET: JSON and HTML report, optional README table and CI gate."""
+    """Citation-accuracy eval of a dataset, or of every dev corpus: JSON and HTML report, README table, CI gate."""
     if via == "url" and not url:
         raise click.UsageError("--via url needs --url")
     if url and compare:
         raise click.UsageError("--compare runs the configurations in process; leave out --url")
     settings = (ctx.obj or {}).get("settings") or Settings.model_validate({})
+    if all_corpora:
+        if dataset or url or gate or split != ALL_SPLITS:
+            raise click.UsageError("--all-corpora runs every half of every corpus in process; leave out "
+                                   "--dataset, --url, --split and --gate")  # fmt: skip
+        from .eval_corpora import run_all_corpora
+
+        run_all_corpora(settings, manifest, only, k, out, compare, readme, _targets)
+        return
+    if dataset is None:
+        raise click.UsageError("give --dataset FILE, or --all-corpora")
     minimums = load_thresholds(thresholds) if gate else {}
     if readme is not None:
         require_markers(readme)
