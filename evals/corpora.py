@@ -122,3 +122,31 @@ def index_mismatch(indexed: Mapping[str, Mapping[str, Any]], documents: Sequence
         f"{len(changed)} documents changed since it was built" if changed else "",
     ]
     return "; ".join(p for p in parts if p)
+
+
+def summary_of(results: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The first configuration (the answerer) of each corpus's result, small enough to commit and compare later."""
+    corpora = {}
+    for result in results:
+        config = result["configs"][0]
+        corpora[result["meta"]["corpus"]] = {
+            "name": config["name"],
+            "kind": config["kind"],
+            "summary": {"by_split": config["summary"]["by_split"]},
+            "unanswerable_cited": config.get("unanswerable_cited", {}),
+        }
+    generated = results[0]["meta"]["generated"] if results else ""
+    return {"generated": generated, "corpora": corpora}
+
+
+def load_previous(path: Path) -> dict[str, dict[str, Any]]:
+    """Per corpus, the answerer's figures of an earlier run (a file `summary_of` wrote), to show beside this one."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        corpora = raw["corpora"]
+        generated = str(raw.get("generated", ""))
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        raise ManifestError(f"cannot read the previous run's summary {path}: {exc}") from exc
+    if not isinstance(corpora, dict):
+        raise ManifestError(f"{path}: 'corpora' must map corpus names to their figures")
+    return {name: {**config, "name": "previous", "generated": generated} for name, config in corpora.items()}

@@ -86,6 +86,8 @@ def _echo_summary(result: dict[str, Any]) -> None:
 @click.option("--manifest", default=MANIFEST, show_default=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path), help="corpora for --all-corpora")  # fmt: skip
 @click.option("--only", multiple=True, help="with --all-corpora: just this corpus of the manifest (repeatable)")
+@click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="with --all-corpora: an earlier run's summary.json, shown as rows named previous")  # fmt: skip
 @click.option("--k", "k", default=10, show_default=True, type=click.IntRange(1, 50),
               help="passages requested per question (top_k); recall@j is reported for j <= k")  # fmt: skip
 @click.option("--out", default=Path("artifacts/eval"), show_default=True,
@@ -108,6 +110,7 @@ def eval_cmd(
     all_corpora: bool,
     manifest: Path,
     only: tuple[str, ...],
+    previous: Path | None,
     k: int,
     out: Path,
     via: str,
@@ -130,10 +133,10 @@ def eval_cmd(
                                    "--dataset, --url, --split and --gate")  # fmt: skip
         from .eval_corpora import run_all_corpora
 
-        run_all_corpora(settings, manifest, only, k, out, compare, readme, _targets)
+        run_all_corpora(settings, manifest, only, k, out, compare, readme, previous, _targets)
         return
-    if dataset is None:
-        raise click.UsageError("give --dataset FILE, or --all-corpora")
+    if dataset is None or previous is not None:
+        raise click.UsageError("give --dataset FILE, or --all-corpora (which alone takes --previous)")
     minimums = load_thresholds(thresholds) if gate else {}
     if readme is not None:
         require_markers(readme)

@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 from .. import wiring
 from ..corpus import Document
-from ..evals.corpora import MANIFEST, DevCorpus, corpus_result, load_manifest, select
+from ..evals.corpora import MANIFEST, DevCorpus, corpus_result, load_manifest, load_previous, select, summary_of
 from ..evals.corpora_report import CORPORA_BLOCK, corpora_markdown, corpus_heading, corpus_table
 from ..evals.dataset import ALL_SPLITS, load_dataset
 from ..evals.evidence import Corpus
@@ -43,12 +43,15 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def _command(manifest: Path, names: Sequence[str], k: int, compare: bool, readme: Path | None) -> str:
+def _command(
+    manifest: Path, names: Sequence[str], k: int, compare: bool, readme: Path | None, previous: Path | None
+) -> str:
     parts = ["citeqa eval --all-corpora"]
     parts += [f"--manifest {_shown(manifest)}"] if manifest.resolve() != MANIFEST.resolve() else []
     parts += [f"--only {name}" for name in names]
     parts += [f"--k {k}"] if k != 10 else []
     parts += ["--compare"] if compare else []
+    parts += [f"--previous {_shown(previous)}"] if previous else []
     parts += [f"--readme {readme}"] if readme else []
     return " ".join(parts)
 
@@ -96,9 +99,11 @@ def run_all_corpora(
     out: Path,
     compare: bool,
     readme: Path | None,
+    previous: Path | None,
     make_targets: MakeTargets,
 ) -> None:
     corpora = select(load_manifest(manifest), names)
+    earlier = load_previous(previous) if previous else {}
     if readme is not None:
         CORPORA_BLOCK.require(readme)
     results = []
@@ -108,11 +113,13 @@ def run_all_corpora(
         folder.mkdir(parents=True, exist_ok=True)
         write_json(result, folder / "report.json")
         write_html(result, folder / "report.html")
-        click.echo("\n".join(["", corpus_heading(result), "", *corpus_table(result)]))
+        click.echo("\n".join(["", corpus_heading(result), "", *corpus_table(result, earlier.get(corpus.name))]))
         results.append(result)
-    markdown = corpora_markdown(results, _command(manifest, names, k, compare, readme))
+    markdown = corpora_markdown(results, _command(manifest, names, k, compare, readme, previous), earlier)
     out.mkdir(parents=True, exist_ok=True)
     (out / "corpora.md").write_text(markdown + "\n", encoding="utf-8")
+    # Small enough to commit: a later run shows it as its "previous" rows (--previous).
+    write_json(summary_of(results), out / "summary.json")
     click.echo(
         f"\nwrote {out}/<corpus>/report.json and report.html for {len(results)} corpora, and {out / 'corpora.md'}"
     )

@@ -117,3 +117,19 @@ def test_all_corpora_leaves_out_a_dataset_and_names_unknown_corpora(
     assert "no corpus named whaling" in capsys.readouterr().err
     assert citeqa("eval") != 0
     assert "give --dataset FILE, or --all-corpora" in capsys.readouterr().err
+
+
+def test_a_later_run_shows_the_earlier_summary_as_previous_rows(
+    corpora: Path, evaluated: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    data, out, _ = evaluated
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert set(summary["corpora"]) == {"harbour", "fishing"}
+    later = tmp_path / "later"
+    code = citeqa("--data-dir", str(data), "eval", "--all-corpora", "--manifest", str(corpora / "corpora.json"),
+                  "--only", "harbour", "--previous", str(out / "summary.json"), "--out", str(later))  # fmt: skip
+    assert code == 0
+    block = (later / "corpora.md").read_text(encoding="utf-8")
+    assert "**fishing**" not in block
+    assert block.count("| previous | tune |") == block.count("| previous | heldout |") == 1
+    assert f"Rows named previous: citeqa as measured on {summary['generated']}." in block
