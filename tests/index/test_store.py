@@ -73,7 +73,7 @@ def test_changed_document_is_replaced_and_others_keep_ids_and_vectors(tmp_path: 
     assert [i for i in after.body_ids if i.startswith("alpha#")] == alpha_ids
     assert not any(i.startswith("gamma#") for i in after.body_ids)
     assert after.vectors.count() == len(after.body_ids)
-    hits = [pid for pid, _ in after.dense("clean and healthy cyberspace", 3)]
+    hits = [pid for pid, _ in after.vectors.search(embedder.embed_query("clean and healthy cyberspace"), 3)]
     assert hits[0].startswith("beta#")
 
 
@@ -101,7 +101,7 @@ def test_killed_build_leaves_the_previous_index_serving(tmp_path: Path, embedder
     proc.wait()
     assert Layout(data).current().name == live
     survivor = Index.open(data, embedder, MAX_TOKENS)
-    assert survivor.dense("core technology", 1)[0][0].startswith("alpha#")
+    assert survivor.vectors.search(embedder.embed_query("core technology"), 1)[0][0].startswith("alpha#")
     finished = _build(corpus, data, embedder)
     assert finished.build != live and sorted(finished.added) == ["essay0", "essay1", "essay2"]
     assert not list((data / "builds").glob("*.partial"))
