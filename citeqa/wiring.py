@@ -14,7 +14,8 @@ from .settings import Settings
 
 if TYPE_CHECKING:
     from .index.store import Index
-    from .qa import Answerer
+    from .qa import Answerer, Passage
+    from .qa.llm import LLMGenerator
 
 
 def embedder_for(settings: Settings, *, indexing: bool = False) -> Embedder:
@@ -56,21 +57,43 @@ def open_index(settings: Settings, embedder: Embedder) -> Index:
     return Index.open(settings.data_dir, embedder, settings.max_tokens)
 
 
-def open_answerer(settings: Settings, index: Index | None = None) -> Answerer:
+def open_answerer(settings: Settings, index: Index | None = None) -> Answerer[Index]:
     """The answerer the settings describe; the LLM step only when an endpoint is configured."""
     from .qa import Answerer, Retriever
 
     index = index or open_index(settings, embedder_for(settings))
-    llm = None
-    if settings.llm_base_url:
-        from .qa.llm import LLMGenerator
+    return Answerer(Retriever(index), llm=llm_for(settings, index), top_k=settings.top_k)
 
-        llm = LLMGenerator.openai_like(
-            index,
-            base_url=settings.llm_base_url,
-            model=settings.llm_model,
-            api_key=settings.llm_api_key,
-            timeout=settings.llm_timeout,
-            constrained=settings.llm_constrained,
-        )
-    return Answerer(Retriever(index), llm=llm, top_k=settings.top_k)
+
+def passage_sentences(index: Index) -> Callable[[Passage], list[str]]:
+    """A passage's sentences as the index split them: the only quotes constrained decoding allows."""
+
+    def sentences(passage: Passage) -> list[str]:
+        text = index.documents[passage.document_id].text
+        return [text[s.span.start : s.span.end] for s in index.sentences(passage.paragraph_id)]
+
+    return sentences
+
+
+def llm_for(settings: Settings, index: Index) -> LLMGenerator | None:
+    """The model the settings name: a GGUF file run in process, an OpenAI-compatible server, or none."""
+    if settings.llm_model_path is None and not settings.llm_base_url:
+        return None
+    from .qa.llm import ChatTransport, HttpChat, LLMGenerator
+
+    chat: ChatTransport
+    if settings.llm_model_path is not None:
+        from .qa.llm_local import LocalChat
+
+        chat = LocalChat(settings.llm_model_path, threads=settings.llm_threads, context=settings.llm_context)
+    else:
+        chat = HttpChat(str(settings.llm_base_url), model=settings.llm_model, api_key=settings.llm_api_key)
+
+    return LLMGenerator(
+        chat,
+        index.documents,
+        passage_sentences(index),
+        timeout=settings.llm_timeout,
+        constrained=settings.llm_constrained,
+        max_tokens=settings.llm_max_tokens,
+    )

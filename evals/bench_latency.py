@@ -21,7 +21,7 @@ import numpy as np
 from llama_index.core.schema import QueryBundle
 
 from ..index import Index
-from ..qa import Answerer
+from ..qa import AnswerDone, Answerer, PassagesFound
 
 STAGES = ("query embedding", "BM25", "vector search", "fusion", "answer composition")
 WARM_UP = (
@@ -58,7 +58,7 @@ def clocked(index: Index) -> Iterator[StageClock]:
     clock = StageClock()
     targets = (
         (index.embedder, "embed_query", "query embedding"),
-        (index.lexical, "search", "BM25"),
+        (index.lexical_index, "search", "BM25"),
         (index.vectors, "search", "vector search"),
     )
     for owner, name, stage in targets:
@@ -76,11 +76,11 @@ def answer_stages(answerer: Answerer, clock: StageClock, question: str) -> dict[
     started = time.perf_counter()
     retrieval: dict[str, float] = {}
     timings: dict[str, float] = {}
-    for kind, payload in answerer.stream(question, use_llm=False):
-        if kind == "passages":
+    for event in answerer.stream(question, use_llm=False):
+        if isinstance(event, PassagesFound):
             retrieval = clock.take()
-        elif kind == "done":
-            timings = payload.timings_ms
+        elif isinstance(event, AnswerDone):
+            timings = event.answer.timings_ms
     total = (time.perf_counter() - started) * 1000
     searched = {stage: retrieval.get(stage, 0.0) * 1000 for stage in STAGES[:3]}
     return {

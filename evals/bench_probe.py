@@ -50,7 +50,7 @@ def probe(launched: float, baseline: bool, questions: int | None) -> dict[str, A
 
     result: dict[str, Any] = {
         "paragraphs": len(index.body_ids),
-        "sentences": len(index.sentence_matrix),
+        "sentences": sum(len(index.sentences(pid)) for pid in index.paragraph_ids()),
         "documents": len(index.documents),
         "cold_start": {
             "interpreter_s": round(started - launched, 3),

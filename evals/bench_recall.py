@@ -11,11 +11,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..corpus import Document
-from ..qa import Retriever, Turn
-from ..qa.answer import QUERY_CHARS
-from ..qa.followup import retrieval_query
+from ..qa import Retriever
 from .dataset import Item, load_dataset
 from .evidence import Corpus, Gold
+from .runner import plan_of
 
 DEV_SET = Path(__file__).resolve().parent / "datasets" / "dev.jsonl"
 
@@ -37,19 +36,13 @@ def answerable_items(documents: Sequence[Document], path: Path = DEV_SET) -> tup
     return items, Corpus(quoted).locate(items)
 
 
-def query_of(item: Item) -> str:
-    """The query the answerer would retrieve with (follow-ups carry their last exchange)."""
-    turns = [Turn.model_validate(turn) for turn in item.history]
-    return retrieval_query(item.question.strip(), turns)[:QUERY_CHARS]
-
-
 def recall_at(retriever: Retriever, items: Sequence[Item], golds: Golds, k: int = 5) -> float | None:
     """None when no item applies (an index of another corpus than the one the dev set quotes)."""
     if not items:
         return None
     total = 0.0
     for item in items:
-        passages = retriever.retrieve(query_of(item), k=k)
+        passages = retriever.retrieve(plan_of(item, retriever.index), k=k)
         spans = [(p.document_id, p.start, p.end) for p in passages]
         hits = [any(gold.hit_by(span) for span in spans) for gold in golds[item.id]]
         total += float(any(hits)) if item.any_of else sum(hits) / len(hits)

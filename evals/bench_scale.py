@@ -106,19 +106,23 @@ class Distractors:
 def make_distractors(index: Index, golds: Golds, paragraphs: int, max_tokens: int, seed: int = 0) -> Distractors:
     rng = np.random.default_rng(seed)
     quoted = [occurrence for found in golds.values() for gold in found for occurrence in gold.occurrences]
-    pool: dict[str, list[tuple[str, int]]] = {}  # language -> [(sentence, row in sentence_matrix)]
-    for pid in index.body_ids:
-        chunk = index.chunks[pid]
-        text = index.document_text(chunk.document_id)
-        for start, end, row in index.sentences.get(pid, []):
+    pool: dict[str, list[tuple[str, np.ndarray]]] = {}  # language -> [(sentence, its vector)]
+    for pid in index.paragraph_ids():
+        chunk = index.paragraph(pid)
+        text = index.documents[chunk.document_id].text
+        for sentence_of in index.sentences(pid):
+            start, end = sentence_of.span.start, sentence_of.span.end
             sentence = text[start:end]
             whole = len(sentence) >= _MIN_SENTENCE_CHARS and _WHOLE_SENTENCE.match(sentence)
             evidence = any(d == chunk.document_id and s < end and start < e for d, s, e in quoted)
             if whole and not evidence:
-                pool.setdefault(chunk.language, []).append((sentence, row))
-    languages = [index.chunks[pid].language for pid in index.body_ids if index.chunks[pid].language in pool]
-    lengths = [max(1, len(index.sentences.get(pid, []))) for pid in index.body_ids]
-    vectors = {s: index.sentence_matrix[row] for found in pool.values() for s, row in found}
+                pool.setdefault(chunk.language, []).append((sentence, sentence_of.vector))
+    languages = [
+        index.paragraph(pid).language for pid in index.paragraph_ids() if index.paragraph(pid).language in pool
+    ]
+    lengths = [max(1, len(index.sentences(pid))) for pid in index.paragraph_ids()]
+    vectors = {s: vector for found in pool.values() for s, vector in found}
+    every_vector = np.stack([vector for found in pool.values() for _, vector in found])
 
     texts: list[str] = []
     for number in range(paragraphs):
@@ -136,13 +140,13 @@ def make_distractors(index: Index, golds: Golds, paragraphs: int, max_tokens: in
             if text not in in_document:
                 break
         in_document.add(text)
-        vectors.setdefault(text, _unit(index.sentence_matrix[[row for _, row in drawn]].mean(axis=0)))
+        vectors.setdefault(text, _unit(np.mean([vector for _, vector in drawn], axis=0)))
         texts.append(text)
     documents = [
         _document(number, texts[i : i + PARAGRAPHS_PER_DOCUMENT])
         for number, i in enumerate(range(0, len(texts), PARAGRAPHS_PER_DOCUMENT), start=1)
     ]
-    return Distractors(documents, DistractorVectors(vectors, index.sentence_matrix))
+    return Distractors(documents, DistractorVectors(vectors, every_vector))
 
 
 def _document(number: int, paragraphs: Sequence[str]) -> Document:

@@ -10,9 +10,9 @@ from typing import Any, Protocol
 import httpx
 
 from ..corpus import CiteqaError
+from ..index.protocol import SearchIndex
 from ..qa import Answerer, QAError, Retriever, Turn
-from ..qa.answer import QUERY_CHARS
-from ..qa.followup import retrieval_query
+from ..qa.plan import QueryPlan, make_plan
 from .dataset import Item
 from .evidence import Corpus, Gold
 from .metrics import ANSWERER, RETRIEVAL, breakdown, failures
@@ -87,6 +87,11 @@ def _error_message(response: httpx.Response) -> str:
         return response.text[:200]
 
 
+def plan_of(item: Item, index: SearchIndex) -> QueryPlan:
+    """The plan the answerer makes for the item (without an LLM): the same function, not a copy of it."""
+    return make_plan(item.question, [Turn.model_validate(t) for t in item.history], index)
+
+
 class RetrievalTarget:
     """Passages only, queried the way the answerer queries (follow-ups carry their last exchange)."""
 
@@ -96,9 +101,7 @@ class RetrievalTarget:
         self.retriever, self.top_k, self.name = retriever, top_k, name
 
     def ask(self, item: Item) -> dict[str, Any]:
-        turns = [Turn.model_validate(t) for t in item.history]
-        query = retrieval_query(item.question.strip(), turns)[:QUERY_CHARS]
-        passages = self.retriever.retrieve(query, k=self.top_k)
+        passages = self.retriever.retrieve(plan_of(item, self.retriever.index), k=self.top_k)
         return {"passages": [p.model_dump(mode="json") for p in passages], "citations": [], "refused": False}
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from ..corpus import Document
+from ..corpus.text import language_of
 from .sentences import sentence_spans
 
 CHUNKER_VERSION = "2"
@@ -26,7 +27,6 @@ _BOILERPLATE = re.compile(
 _META = re.compile(r"^(author|date|source|by|editor)\s*:|^[A-Z][a-z]+ \d{1,2}, \d{4}$", re.IGNORECASE)
 _SENTENCE_END = tuple(".!?;:,。！？；”\"’'")
 _MARKDOWN_ITEM = re.compile(r"^\s*(#{1,6}\s|[-*+]\s|\d+[.)]\s)")
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(frozen=True)
@@ -120,13 +120,6 @@ def _role(text: str, seen: set[str], title_seen: bool) -> str:
     if looks_like_heading:
         return "heading" if title_seen else "title"
     return BODY
-
-
-def language_of(text: str, default: str = "en") -> str:
-    letters = sum(1 for ch in text if ch.isalpha())
-    if letters and len(_CJK.findall(text)) / letters > 0.3:
-        return "zh"
-    return default
 
 
 def _parts(text: str, start: int, end: int, max_tokens: int, count: Callable[[str], int]) -> list[tuple[int, int]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -42,6 +43,8 @@ class Embedder:
         self._factory = factory
         self.name = name
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        # Request threads share the cache; an OrderedDict reordered while another thread evicts fails.
+        self._cache_lock = threading.Lock()
         self._cache_size = cache_size
         self._dim: int | None = None
 
@@ -66,17 +69,20 @@ class Embedder:
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
 
     def embed_query(self, text: str) -> np.ndarray:
-        cached = self._cache.get(text)
-        if cached is not None:
-            self._cache.move_to_end(text)
-            return cached
+        with self._cache_lock:
+            cached = self._cache.get(text)
+            if cached is not None:
+                self._cache.move_to_end(text)
+                return cached
+        # The model runs outside the lock: a slow embedding must not hold up cache hits.
         try:
             vector = np.asarray(self.model.get_query_embedding(text), dtype=np.float32)
         except Exception as exc:
             raise EmbedderError(f"embedder {self.name} failed: {exc}") from exc
-        self._cache[text] = vector
-        if len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
+        with self._cache_lock:
+            self._cache[text] = vector
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
         return vector
 
 

@@ -2,50 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..corpus.text import tokenize
+
 if TYPE_CHECKING:
     import bm25s
 
-LEXICAL_VERSION = "1"
-_WORD = re.compile(r"[\w’']+", re.UNICODE)
-_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
-STOPWORDS = frozenset(
-    (
-        "a about above after again against all am an and any are as at be because been before being below "
-        "between both but by can could did do does doing down during each few for from further had has have "
-        "having he her here hers him his how i if in into is it its itself just me more most my no nor not "
-        "now of off on once only or other our ours out over own same she should so some such than that the "
-        "their theirs them then there these they this those through to too under until up very was we were "
-        "what when where which while who whom why will with would you your yours also said says say tell told "
-        "did does xi jinping what's speech speeches remarks mention mentioned according discuss discussed talk "
-        "talked describe described think want "
-    ).split()
-)
-
-
-def _stem(word: str) -> str:
-    for suffix, replacement in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4 and not word.endswith("ss"):
-            return word[: -len(suffix)] + replacement
-    return word
-
-
-def tokenize(text: str) -> list[str]:
-    """Lower-cased, stemmed content words; Chinese runs become character bigrams."""
-    tokens: list[str] = []
-    for raw in _WORD.findall(text.lower().replace("\u00a0", " ")):
-        word = raw.replace("’", "'").removesuffix("'s").strip("'")
-        if _CJK_RUN.fullmatch(word):
-            tokens.extend(word[i : i + 2] for i in range(max(1, len(word) - 1)))
-        elif word and word not in STOPWORDS:
-            tokens.append(_stem(word))
-    return tokens
+# 2: the tokenizer moved to corpus.text and lost the bundled corpus's own words from its stopwords.
+LEXICAL_VERSION = "2"
 
 
 class LexicalIndex:

@@ -19,6 +19,7 @@ from .errors import IndexCorruptError, IndexMismatchError
 from .integrity import check_records, check_vector_files
 from .layout import FORMAT_VERSION, Layout, hold, read_manifest
 from .lexical import LexicalIndex
+from .protocol import Hit, Sentence, Span
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -58,7 +59,7 @@ class Index:
         self._load_vectors(build)
         check_vector_files(build, manifest, len(self.body_ids))
         try:
-            self.lexical = LexicalIndex.load(build / "bm25", self.body_ids)
+            self.lexical_index = LexicalIndex.load(build / "bm25", self.body_ids)
             client = open_client(
                 build / "chroma" if manifest.get("chroma_host") is None else None,
                 manifest.get("chroma_host"),
@@ -86,13 +87,16 @@ class Index:
             raise IndexCorruptError(f"vectors in {build} do not match its paragraphs; run `citeqa index --rebuild`")
         self.paragraph_matrix = matrix[: len(self.body_ids)]
         self.paragraph_row = {pid: i for i, pid in enumerate(self.body_ids)}
-        self.sentence_matrix = matrix[len(self.body_ids) :]
-        # chunk id -> [(start, end, row in sentence_matrix)], in text order
-        self.sentences: dict[str, list[tuple[int, int, int]]] = {}
+        sentence_matrix = matrix[len(self.body_ids) :]
+        self._sentences: dict[str, list[Sentence]] = {}
         for row, unit in enumerate(units[len(self.body_ids) :]):
             chunk_id, _, span = unit.rpartition("@")
             start, _, end = span.partition("-")
-            self.sentences.setdefault(chunk_id, []).append((int(start), int(end), row))
+            chunk = self.chunks.get(chunk_id)
+            if chunk is None:
+                raise IndexCorruptError(f"vectors in {build} name an unknown paragraph; run `citeqa index --rebuild`")
+            located = Span(chunk.document_id, chunk_id, int(start), int(end))
+            self._sentences.setdefault(chunk_id, []).append(Sentence(located, sentence_matrix[row]))
 
     @classmethod
     def open(cls, data_dir: Path, embedder: Embedder, max_tokens: int) -> Index:
@@ -119,9 +123,25 @@ class Index:
     def document_text(self, document_id: str) -> str:
         return self.documents[document_id].text
 
-    def dense(self, query: str, k: int, document_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
-        vector = self.embedder.embed_query(query)
-        return self.vectors.search(vector, k, document_ids)
+    # The read protocol of index.protocol.SearchIndex, which is all that qa/ sees.
 
-    def lexical_search(self, query: str, k: int) -> list[tuple[str, float]]:
-        return self.lexical.search(query, k)
+    def paragraph_ids(self) -> Sequence[str]:
+        return self.body_ids
+
+    def paragraph(self, paragraph_id: str) -> Chunk:
+        return self.chunks[paragraph_id]
+
+    def sentences(self, paragraph_id: str) -> Sequence[Sentence]:
+        return self._sentences.get(paragraph_id, ())
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embedder.embed_query(text)
+
+    def dense(self, vector: np.ndarray, k: int, document_ids: Sequence[str] | None = None) -> list[Hit]:
+        return [Hit(pid, score) for pid, score in self.vectors.search(vector, k, document_ids)]
+
+    def lexical(self, query: str, k: int) -> list[Hit]:
+        return [Hit(pid, score) for pid, score in self.lexical_index.search(query, k)]
+
+    def similarity(self, a: str, b: str) -> float:
+        return float(self.paragraph_matrix[self.paragraph_row[a]] @ self.paragraph_matrix[self.paragraph_row[b]])

@@ -2,20 +2,28 @@
 
 from .answer import Answerer, Thresholds
 from .errors import InvalidQuestionError, LLMError, QAError
+from .events import AnswerDone, CitationAdded, Event, PassagesFound, TextDelta
 from .models import Agreement, Answer, Citation, Passage, Turn
-from .retrieve import Filters, Retriever
+from .plan import Filters, QueryPlan
+from .retrieve import Retriever
 
 __all__ = [
     "Agreement",
     "Answer",
+    "AnswerDone",
     "Answerer",
     "Citation",
+    "CitationAdded",
+    "Event",
     "Filters",
     "InvalidQuestionError",
     "LLMError",
     "Passage",
+    "PassagesFound",
     "QAError",
+    "QueryPlan",
     "Retriever",
+    "TextDelta",
     "Thresholds",
     "Turn",
 ]

@@ -10,28 +10,28 @@ import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Generic
 
-from ..index.lexical import tokenize
+from ..corpus.text import tokenize
+from ..index.protocol import Span
 from .compose import cite_spans, dateline, extend_enumerations, merged_spans, pick
 from .errors import InvalidQuestionError
+from .events import AnswerDone, CitationAdded, Event, PassagesFound, TextDelta
 from .evidence import (
     SLOT_NOUNS,
     Question,
     Scored,
     Vocabulary,
-    question_parts,
+    holds_answer,
     score_sentences,
     shown_before,
-    slot_filled,
     unsupported_values,
 )
-from .followup import earlier_question, retrieval_query
+from .llm_draft import Generator, LLMDraft
 from .models import Answer, Citation, Passage, Turn
+from .plan import Filters, QueryPlan, make_plan
 from .quotes import verified
-from .retrieve import Filters, Retriever
-
-QUERY_CHARS = 1000  # the embedder and BM25 see at most this much of a question
+from .retrieve import IndexT, Retriever
 
 
 @dataclass(frozen=True)
@@ -45,16 +45,6 @@ class Thresholds:
     max_citations: int = 3
 
 
-class Generator(Protocol):
-    """An optional generative step (qa.llm): verified claims, or None to fall back."""
-
-    def condense(self, question: str, history: Sequence[Turn]) -> str | None: ...
-
-    def answer(
-        self, question: str, history: Sequence[Turn], passages: Sequence[Passage]
-    ) -> tuple[str, list[Citation]] | None: ...
-
-
 @dataclass
 class _Draft:
     text: str
@@ -63,23 +53,41 @@ class _Draft:
     corrected: bool = False
 
 
-class Answerer:
+class Answerer(Generic[IndexT]):
     def __init__(
         self,
-        retriever: Retriever,
+        retriever: Retriever[IndexT],
         llm: Generator | None = None,
         *,
         top_k: int = 5,
         thresholds: Thresholds = Thresholds(),
     ) -> None:
         self.retriever = retriever
-        self.index = retriever.index
+        self.index: IndexT = retriever.index
         self.llm = llm
         self.top_k = top_k
         self.thresholds = thresholds
         self.vocab = Vocabulary(self.index)
         # Lowered once: asserted names are looked up in the whole corpus on every question.
         self._lowered_texts = [doc.text.lower() for doc in self.index.documents.values()]
+
+    def plan(
+        self,
+        question: str,
+        history: Sequence[Turn | dict[str, Any]] | None = None,
+        *,
+        filters: Filters = Filters(),
+        use_llm: bool = True,
+    ) -> QueryPlan:
+        """How this answerer reads the question: the one plan that retrieval and evidence both use."""
+        if not question or not question.strip():
+            raise InvalidQuestionError("the question is empty")
+        # A follow-up is restated by the model when there is one; the extractive carry-over stays the fallback.
+        condense = self.llm.condense if self.llm is not None and use_llm else None
+        return make_plan(question, _turns(history), self.index, filters, condense)
+
+    def retrieve(self, plan: QueryPlan, top_k: int | None = None) -> list[Passage]:
+        return self.retriever.retrieve(plan, k=max(top_k or self.top_k, 5))
 
     def ask(
         self,
@@ -90,10 +98,9 @@ class Answerer:
         filters: Filters = Filters(),
         use_llm: bool = True,
     ) -> Answer:
-        events = self.stream(question, history, top_k=top_k, filters=filters, use_llm=use_llm)
-        for kind, payload in events:
-            if kind == "done":
-                return payload  # type: ignore[no-any-return]
+        for event in self.stream(question, history, top_k=top_k, filters=filters, use_llm=use_llm):
+            if isinstance(event, AnswerDone):
+                return event.answer
         raise AssertionError("stream ended without an answer")
 
     def stream(
@@ -104,39 +111,29 @@ class Answerer:
         top_k: int | None = None,
         filters: Filters = Filters(),
         use_llm: bool = True,
-    ) -> Iterator[tuple[str, Any]]:
-        """Events: ("passages", list), ("delta", str)…, ("citation", Citation)…, ("done", Answer).
+    ) -> Iterator[Event]:
+        """PassagesFound, then TextDelta pieces, CitationAdded for each citation, and AnswerDone.
 
         Text is streamed only after every quote has been verified, so nothing unverified is ever shown.
         """
         started = time.perf_counter()
         turns = _turns(history)
-        if not question or not question.strip():
-            raise InvalidQuestionError("the question is empty")
-        earlier = earlier_question(question.strip(), turns)
-        query = retrieval_query(question.strip(), turns)
-        if self.llm is not None and use_llm and earlier is not None:
-            # A follow-up: let the model restate it; the extractive carry-over stays as the fallback.
-            query = self.llm.condense(question, turns) or query
-        query = query[:QUERY_CHARS]
-        k = max(top_k or self.top_k, 5)
-        parts = question_parts(query)
-        if len(parts) > 1:
-            # Each part of a two-part question gets its own retrieval, so neither crowds the other out.
-            passages = _interleave([self.retriever.retrieve(part, k=k, filters=filters) for part in parts], k)
-        else:
-            passages = self.retriever.retrieve(query, k=k, filters=filters)
+        plan = self.plan(question, turns, filters=filters, use_llm=use_llm)
+        passages = self.retrieve(plan, top_k)
         retrieved = time.perf_counter()
-        yield "passages", passages
+        yield PassagesFound(passages)
 
         draft: _Draft | None = None
         mode = "extractive"
+        generated: LLMDraft | None = None
         if self.llm is not None and use_llm and passages:
-            generated = self.llm.answer(question, turns, passages)
-            if generated is not None:
-                draft, mode = _Draft(*generated), "llm"
+            # Each claim is shown as soon as it passes the checks; the extractive answer stands when none does.
+            generated = LLMDraft(self.llm, self.index.documents)
+            yield from generated.events(question, turns, passages)
+            if generated.citations:
+                draft, mode = _Draft(generated.text, generated.citations), "llm"
         if draft is None:
-            draft = self._extractive(question, passages, turns, earlier)
+            draft = self._extractive(plan, passages, turns)
         draft.citations = verified(draft.citations, self.index.documents)
         if draft.refusal is None and not draft.citations:
             draft = _Draft("", [], refusal="No passage of the corpus could be quoted in support of an answer.")
@@ -148,30 +145,34 @@ class Answerer:
             citations=draft.citations if draft.refusal is None else [],
             passages=passages,
             mode=mode,  # type: ignore[arg-type]
-            retrieval_query=query,
+            retrieval_query=plan.query,
             premise_corrected=draft.corrected,
+            llm=generated.report if generated is not None else None,
         )
-        for piece in re.findall(r"\S+\s*", answer.answer):
-            yield "delta", piece
-        for item in answer.citations:
-            yield "citation", item
+        if mode == "extractive":  # an LLM answer's claims went out as they were admitted
+            for piece in re.findall(r"\S+\s*", answer.answer):
+                yield TextDelta(piece)
+            for item in answer.citations:
+                yield CitationAdded(item)
         done = time.perf_counter()
         answer.timings_ms = {
             "retrieve": round((retrieved - started) * 1000, 2),
             "answer": round((done - retrieved) * 1000, 2),
             "total": round((done - started) * 1000, 2),
         }
-        yield "done", answer
+        if generated is not None and generated.first_claim_at is not None:
+            answer.timings_ms["first_claim"] = round((generated.first_claim_at - started) * 1000, 2)
+        yield AnswerDone(answer)
 
-    def _extractive(self, question: str, passages: list[Passage], turns: Sequence[Turn], earlier: str | None) -> _Draft:
-        parsed = Question.parse(question)
+    def _extractive(self, plan: QueryPlan, passages: list[Passage], turns: Sequence[Turn]) -> _Draft:
+        question = plan.question
+        parsed = Question.parse(question, self.vocab)
         if not passages:
             return _Draft("", [], refusal="The corpus has no passage on this subject.")
         # Retrieval reads a follow-up with the earlier question; choosing the sentence that answers it
         # goes by the follow-up's own words, or the earlier topic's sentences win again.
-        vector = self.index.embedder.embed_query(question[:QUERY_CHARS])
-        context = Question.parse(earlier) if earlier is not None else None
-        scored = score_sentences(self.index, passages, vector, parsed, self.vocab, context)
+        context = Question.parse(plan.earlier, self.vocab) if plan.earlier is not None else None
+        scored = score_sentences(self.index, passages, plan.vector(question), parsed, self.vocab, context)
         said = {w for t in turns if t.role == "assistant" for w in tokenize(t.content)}
         fresh = [s for s in scored if not shown_before(self._text(s), said)] if said else scored
         # A follow-up wants something new; what the last answer already said is kept only as a last resort.
@@ -183,48 +184,47 @@ class Answerer:
         # A follow-up's topic was settled by the turn before it; only a fresh question can be off-topic.
         if context is None and best.dense < t.min_dense and best.overlap < t.min_overlap:
             return _Draft("", [], refusal=_nearby("Nothing in the corpus addresses this question.", passages))
-        top_sentences = [(self._text(s), s.passage.date) for s in scored[:5]]
-        if not slot_filled(parsed, top_sentences):
-            wanted = SLOT_NOUNS[parsed.slot or "date"]
-            return _Draft(
-                "",
-                [],
-                refusal=_nearby(f"The corpus discusses this but does not give the {wanted} asked for.", passages),
-            )
+        if parsed.slot is not None:
+            # A question that asks for a date, place or figure is answered only by sentences that give one.
+            scored = [s for s in scored if holds_answer(parsed, self._text(s), s.passage, self.vocab)]
+            if not scored:
+                wanted = SLOT_NOUNS[parsed.slot]
+                return _Draft(
+                    "",
+                    [],
+                    refusal=_nearby(f"The corpus discusses this but does not give the {wanted} asked for.", passages),
+                )
+            best = scored[0]
         evidence = " ".join(p.text for p in passages[:3])
         missing = unsupported_values(parsed, evidence + " " + " ".join(p.date for p in passages[:3]))
         unknown = [m for m in missing if not self._in_corpus(m)]
         if unknown and best.dense < t.min_dense_unknown:
             return _Draft("", [], refusal=_nearby(f"The corpus says nothing about {', '.join(unknown)}.", passages))
         chosen = pick(scored, t.margin, t.max_citations)
-        chosen += self._per_part(question, passages, chosen)
-        spans = extend_enumerations(
-            merged_spans(chosen, self.index.documents), self.index.documents, self.index.sentences
-        )
+        chosen += self._per_part(plan, passages, chosen)
+        spans = extend_enumerations(merged_spans(chosen, self.index.documents), self.index)
         corrected = bool(missing)
         if corrected and any(y for y in parsed.years if y in missing):
-            doc = self.index.documents[chosen[0].passage.document_id]
-            span = dateline(doc)
-            if span is not None and not any(s <= span[0] and span[1] <= e for _, _, s, e in spans):
-                spans.append((doc.id, chosen[0].passage.paragraph_id, *span))
+            first = chosen[0].span
+            date_span = dateline(self.index.documents[first.document_id])
+            if date_span is not None and not any(s.start <= date_span[0] and date_span[1] <= s.end for s in spans):
+                spans.append(Span(first.document_id, first.paragraph_id, *date_span))
         lines, citations = cite_spans(spans, self.index.documents)
         if corrected:
             lines.insert(0, f"The sources do not support {', '.join(f'“{m}”' for m in missing)} in the question.")
         return _Draft("\n".join(lines), citations, corrected=corrected)
 
-    def _per_part(self, question: str, passages: list[Passage], chosen: list[Scored]) -> list[Scored]:
+    def _per_part(self, plan: QueryPlan, passages: list[Passage], chosen: list[Scored]) -> list[Scored]:
         """For a question that asks two things, the best sentence for each part not yet chosen."""
-        parts = question_parts(question)
-        if len(parts) < 2:
-            return []
-        taken = {(c.passage.paragraph_id, c.start) for c in chosen}
+        taken = {(c.passage.paragraph_id, c.span.start) for c in chosen}
         extra = []
-        for part in parts:
-            vector = self.index.embedder.embed_query(part)
-            ranked = score_sentences(self.index, passages, vector, Question.parse(part), self.vocab)
+        for part in plan.parts:
+            ranked = score_sentences(
+                self.index, passages, plan.vector(part), Question.parse(part, self.vocab), self.vocab
+            )
             best = ranked[0] if ranked else None
-            if best is not None and (best.passage.paragraph_id, best.start) not in taken:
-                taken.add((best.passage.paragraph_id, best.start))
+            if best is not None and (best.passage.paragraph_id, best.span.start) not in taken:
+                taken.add((best.passage.paragraph_id, best.span.start))
                 extra.append(best)
         return extra
 
@@ -233,7 +233,7 @@ class Answerer:
         return any(lowered in text for text in self._lowered_texts)
 
     def _text(self, item: Scored) -> str:
-        return self.index.document_text(item.passage.document_id)[item.start : item.end]
+        return self.index.documents[item.span.document_id].text[item.span.start : item.span.end]
 
 
 def _turns(history: Sequence[Turn | dict[str, Any]] | None) -> list[Turn]:
@@ -244,17 +244,6 @@ def _turns(history: Sequence[Turn | dict[str, Any]] | None) -> list[Turn]:
         except ValueError as exc:
             raise InvalidQuestionError(f"history turns need role 'user' or 'assistant' and content: {exc}") from exc
     return turns
-
-
-def _interleave(rankings: Sequence[list[Passage]], k: int) -> list[Passage]:
-    merged: list[Passage] = []
-    seen: set[str] = set()
-    for rank in range(max(len(r) for r in rankings)):
-        for ranking in rankings:
-            if rank < len(ranking) and ranking[rank].paragraph_id not in seen and len(merged) < k:
-                seen.add(ranking[rank].paragraph_id)
-                merged.append(ranking[rank])
-    return merged
 
 
 def _nearby(reason: str, passages: Sequence[Passage]) -> str:

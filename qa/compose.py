@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from ..corpus import Document
+from ..index.protocol import SearchIndex, Span
 from .evidence import Scored
 from .models import Citation
 from .quotes import citation
@@ -34,21 +35,21 @@ def pick(scored: Sequence[Scored], margin: float, limit: int) -> list[Scored]:
     return chosen
 
 
-def merged_spans(items: Sequence[Scored], documents: Mapping[str, Document]) -> list[tuple[str, str, int, int]]:
-    """(document id, paragraph id, start, end); neighbouring sentences of a paragraph become one span."""
-    spans: list[tuple[str, str, int, int]] = []
+def merged_spans(items: Sequence[Scored], documents: Mapping[str, Document]) -> list[Span]:
+    """Neighbouring sentences of a paragraph become one span; the rest keep the order they were chosen in."""
+    spans: list[Span] = []
     for item in items:
-        doc_id, pid = item.passage.document_id, item.passage.paragraph_id
-        text = documents[doc_id].text
-        for i, (d, p, s, e) in enumerate(spans):
-            if d == doc_id and p == pid:
-                lo, hi = min(s, item.start), max(e, item.end)
-                gap = text[min(e, item.end) : max(s, item.start)]
+        span = item.span
+        text = documents[span.document_id].text
+        for i, other in enumerate(spans):
+            if other.document_id == span.document_id and other.paragraph_id == span.paragraph_id:
+                gap = text[min(other.end, span.end) : max(other.start, span.start)]
                 if not gap.strip(" \u00a0\t\n"):
-                    spans[i] = (d, p, lo, hi)
+                    lo, hi = min(other.start, span.start), max(other.end, span.end)
+                    spans[i] = Span(span.document_id, span.paragraph_id, lo, hi)
                     break
         else:
-            spans.append((doc_id, pid, item.start, item.end))
+            spans.append(span)
     return spans
 
 
@@ -60,30 +61,28 @@ _COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ei
 ENUMERATION_CHARS = 1500
 
 
-def extend_enumerations(
-    spans: Sequence[tuple[str, str, int, int]],
-    documents: Mapping[str, Document],
-    sentences: Mapping[str, Sequence[tuple[int, int, int]]],
-) -> list[tuple[str, str, int, int]]:
+def extend_enumerations(spans: Sequence[Span], index: SearchIndex) -> list[Span]:
     """Carry a quote on through the "Second, … Third, …" sentences that continue its list.
 
     A question about "the signs" or "the requirements" is answered by the whole list, and the list's
     items stand in separate sentences of one paragraph; the quote stays one contiguous slice.
     """
     out = []
-    for doc_id, pid, start, end in spans:
-        text = documents[doc_id].text
+    for span in spans:
+        text = index.documents[span.document_id].text
+        start, end = span.start, span.end
         announced = _ANNOUNCES.search(text[start:end])
         # "…the four principles." announces its items; ":" announces an unnumbered list of up to four.
         remaining = _COUNTS.get((announced.group(1) or "").lower(), 4) if announced else 0
-        for s, e, _ in sentences.get(pid, []):
+        for sentence in index.sentences(span.paragraph_id):
+            s, e = sentence.span.start, sentence.span.end
             if s < end:
                 continue
             continues = remaining > 0 or _NEXT_ITEM.match(text[s:e])
             if not continues or e - start > ENUMERATION_CHARS or text[end:s].strip(" \u00a0\n"):
                 break
             end, remaining = e, remaining - 1
-        out.append((doc_id, pid, start, end))
+        out.append(Span(span.document_id, span.paragraph_id, start, end))
     return out
 
 
@@ -97,22 +96,17 @@ def dateline(document: Document) -> tuple[int, int] | None:
     return (at, at + len(year)) if at >= 0 else None
 
 
-def cite_spans(
-    spans: Sequence[tuple[str, str, int, int]], documents: Mapping[str, Document]
-) -> tuple[list[str], list[Citation]]:
+def cite_spans(spans: Sequence[Span], documents: Mapping[str, Document]) -> tuple[list[str], list[Citation]]:
     """One line per document, in order of each document's best quote; markers in reading order."""
-    order: list[str] = []
-    for doc_id, *_ in spans:
-        if doc_id not in order:
-            order.append(doc_id)
+    order = list(dict.fromkeys(span.document_id for span in spans))
     lines: list[str] = []
     citations: list[Citation] = []
     for doc_id in order:
         doc = documents[doc_id]
         quotes = []
-        for d, pid, start, end in spans:
-            if d == doc_id:
-                item = citation(len(citations) + 1, doc, pid, start, end)
+        for span in spans:
+            if span.document_id == doc_id:
+                item = citation(len(citations) + 1, doc, span.paragraph_id, span.start, span.end)
                 citations.append(item)
                 quotes.append(f"“{item.quote}” [{item.marker}]")
         lines.append(f"In “{doc.title}” ({doc.date}): " + " ".join(quotes))

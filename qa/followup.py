@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..index.lexical import tokenize
+from ..corpus.text import tokenize
 from .models import Turn
 
-_DEPENDS = re.compile(
-    r"\b(he|him|his|she|her|it|its|they|them|their|that|this|those|these|there|then|the same)\b"
-    r"|^\s*(and|what about|how about|also|ok|okay|so|but|why|more)\b",
+# Words that point back at something said before. A question is a follow-up when it uses one, or opens
+# the way a continuation does ("and…", "what about…"); its length decides nothing: "Who founded Tencent?"
+# is short and stands on its own, and "why" opens fresh questions as often as follow-ups.
+_REFERS = re.compile(
+    r"\b(he|him|his|she|her|hers|it|its|they|them|their|that|this|those|these|there|then|the same|"
+    r"which one|the former|the latter)\b"
+    r"|^\s*(and|what about|how about|also|ok|okay|so|but|more)\b",
     re.IGNORECASE,
 )
 CONTEXT_CHARS = 300
@@ -19,7 +23,8 @@ CONTEXT_CHARS = 300
 def is_follow_up(question: str, history: Sequence[Turn]) -> bool:
     if not any(turn.role == "user" for turn in history):
         return False
-    return bool(_DEPENDS.search(question)) or len(tokenize(question)) <= 3
+    # A question of no content words ("Why?", "How so?") can only mean the last topic.
+    return bool(_REFERS.search(question)) or not tokenize(question)
 
 
 def earlier_question(question: str, history: Sequence[Turn]) -> str | None:

@@ -4,25 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import numpy as np
 
-from ..index import Index
-from ..index.chunking import language_of
+from ..corpus.text import language_of
+from ..index.protocol import SearchIndex
 from .models import Agreement, Passage
+from .plan import Filters, QueryPlan
+
+# The store behind the protocol, so that an edge holding an Answerer can still reach its build's details.
+IndexT = TypeVar("IndexT", bound=SearchIndex)
 
 
 @dataclass(frozen=True)
-class Filters:
-    document_ids: tuple[str, ...] = ()
-    date_from: str = ""
-    date_to: str = ""
+class Ranked:
+    paragraph_id: str
+    score: float
+    dense: float | None
+    lexical: float | None
 
 
-class Retriever:
+class Retriever(Generic[IndexT]):
     def __init__(
         self,
-        index: Index,
+        index: IndexT,
         *,
         rrf_k: int = 60,
         dense_weight: float = 1.0,
@@ -52,82 +58,96 @@ class Retriever:
             allowed.append(doc.id)
         return allowed
 
-    def fused(self, query: str, filters: Filters = Filters()) -> list[tuple[str, float, float | None, float | None]]:
-        """(paragraph id, fused score, dense cosine, BM25 score), best first."""
+    def fused(self, query: str, vector: np.ndarray, filters: Filters = Filters()) -> list[Ranked]:
+        """Paragraphs by fused rank, best first, with their dense cosine and BM25 score."""
         allowed = self._allowed_documents(filters)
         if allowed == []:
             return []
-        dense = self.index.dense(query, self.candidates, allowed)
-        lexical = self.index.lexical_search(query, self.candidates * 3 if allowed else self.candidates)
+        dense = self.index.dense(vector, self.candidates, allowed)
+        lexical = self.index.lexical(query, self.candidates * 3 if allowed else self.candidates)
         if allowed is not None:
             keep = set(allowed)
-            lexical = [(pid, s) for pid, s in lexical if self.index.chunks[pid].document_id in keep]
+            lexical = [hit for hit in lexical if self.index.paragraph(hit.paragraph_id).document_id in keep]
         scores: dict[str, float] = {}
-        dense_of = dict(dense)
-        lexical_of = dict(lexical)
         for weight, ranking in ((self.dense_weight, dense), (self.lexical_weight, lexical[: self.candidates])):
-            for rank, (pid, _) in enumerate(ranking):
-                scores[pid] = scores.get(pid, 0.0) + weight / (self.rrf_k + rank + 1)
+            for rank, hit in enumerate(ranking):
+                scores[hit.paragraph_id] = scores.get(hit.paragraph_id, 0.0) + weight / (self.rrf_k + rank + 1)
+        dense_of = {hit.paragraph_id: hit.score for hit in dense}
+        lexical_of = {hit.paragraph_id: hit.score for hit in lexical}
         ordered = sorted(scores.items(), key=lambda item: -item[1])
-        return [(pid, s, dense_of.get(pid), lexical_of.get(pid)) for pid, s in ordered]
+        return [Ranked(pid, s, dense_of.get(pid), lexical_of.get(pid)) for pid, s in ordered]
 
-    def retrieve(self, query: str, k: int = 5, filters: Filters = Filters()) -> list[Passage]:
-        ranked = self.fused(query, filters)
+    def retrieve(self, plan: QueryPlan, k: int = 5) -> list[Passage]:
+        """The passages for a question's plan; a two-part question interleaves the parts' own rankings."""
+        if plan.parts and not plan.is_follow_up:
+            rankings = [self.search(part, plan.vector(part), k, plan.filters) for part in plan.parts]
+            return _interleave(rankings, k)
+        return self.search(plan.query, plan.vector(plan.query), k, plan.filters)
+
+    def search(self, query: str, vector: np.ndarray, k: int = 5, filters: Filters = Filters()) -> list[Passage]:
+        ranked = self.fused(query, vector, filters)
         wanted = language_of(query)
-        same_language = [r for r in ranked if self.index.chunks[r[0]].language == wanted]
+        same_language = [r for r in ranked if self.index.paragraph(r.paragraph_id).language == wanted]
         # A question in one language is answered from paragraphs in that language when there are any.
         ranked = same_language or ranked
         chosen: list[Passage] = []
-        chosen_rows: list[int] = []
-        for pid, score, dense, lexical in ranked:
+        for item in ranked:
             if len(chosen) >= k:
                 break
-            row = self.index.paragraph_row[pid]
-            twin = self._twin_of(row, chosen_rows, pid)
+            twin = self._twin_of(item.paragraph_id, chosen)
             if twin is not None:
-                chosen[twin].agreement.append(self._agreement(pid, row, chosen_rows[twin]))
+                twin.agreement.append(self._agreement(item.paragraph_id, twin.paragraph_id))
                 continue
-            chosen.append(self._passage(pid, score, dense, lexical))
-            chosen_rows.append(row)
+            chosen.append(self._passage(item))
         return chosen
 
-    def _twin_of(self, row: int, chosen_rows: Sequence[int], pid: str) -> int | None:
-        if not chosen_rows:
-            return None
-        matrix = self.index.paragraph_matrix
-        sims = matrix[list(chosen_rows)] @ matrix[row]
-        best = int(np.argmax(sims))
-        other = self.index.body_ids[chosen_rows[best]]
-        same_doc = self.index.chunks[other].document_id == self.index.chunks[pid].document_id
-        return best if sims[best] >= self.duplicate_similarity and not same_doc else None
+    def _twin_of(self, pid: str, chosen: Sequence[Passage]) -> Passage | None:
+        """The chosen passage of another document that says the same (the same speech told again)."""
+        document_id = self.index.paragraph(pid).document_id
+        best, best_similarity = None, self.duplicate_similarity
+        for passage in chosen:
+            similarity = self.index.similarity(pid, passage.paragraph_id)
+            if similarity >= best_similarity and passage.document_id != document_id:
+                best, best_similarity = passage, similarity
+        return best
 
-    def _agreement(self, pid: str, row: int, twin_row: int) -> Agreement:
-        chunk = self.index.chunks[pid]
-        similarity = float(self.index.paragraph_matrix[row] @ self.index.paragraph_matrix[twin_row])
+    def _agreement(self, pid: str, twin: str) -> Agreement:
+        paragraph = self.index.paragraph(pid)
         return Agreement(
             paragraph_id=pid,
-            document_id=chunk.document_id,
-            title=self.index.documents[chunk.document_id].title,
-            similarity=round(similarity, 4),
+            document_id=paragraph.document_id,
+            title=self.index.documents[paragraph.document_id].title,
+            similarity=round(self.index.similarity(pid, twin), 4),
         )
 
-    def _passage(self, pid: str, score: float, dense: float | None, lexical: float | None) -> Passage:
-        chunk = self.index.chunks[pid]
-        doc = self.index.documents[chunk.document_id]
+    def _passage(self, item: Ranked) -> Passage:
+        paragraph = self.index.paragraph(item.paragraph_id)
+        doc = self.index.documents[paragraph.document_id]
         return Passage(
-            paragraph_id=pid,
+            paragraph_id=item.paragraph_id,
             document_id=doc.id,
             source_file=doc.source_file,
-            text=chunk.text,
-            start=chunk.start,
-            end=chunk.end,
-            score=round(score, 6),
+            text=paragraph.text,
+            start=paragraph.start,
+            end=paragraph.end,
+            score=round(item.score, 6),
             title=doc.title,
             date=doc.date,
             kind=doc.kind,
-            heading=chunk.heading,
-            language=chunk.language,
-            dense_score=None if dense is None else round(dense, 4),
-            lexical_score=None if lexical is None else round(lexical, 4),
-            page=page.number if (page := doc.page_at(chunk.start)) else None,
+            heading=paragraph.heading,
+            language=paragraph.language,
+            dense_score=None if item.dense is None else round(item.dense, 4),
+            lexical_score=None if item.lexical is None else round(item.lexical, 4),
+            page=page.number if (page := doc.page_at(paragraph.start)) else None,
         )
+
+
+def _interleave(rankings: Sequence[list[Passage]], k: int) -> list[Passage]:
+    merged: list[Passage] = []
+    seen: set[str] = set()
+    for rank in range(max((len(r) for r in rankings), default=0)):
+        for ranking in rankings:
+            if rank < len(ranking) and ranking[rank].paragraph_id not in seen and len(merged) < k:
+                seen.add(ranking[rank].paragraph_id)
+                merged.append(ranking[rank])
+    return merged

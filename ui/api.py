@@ -12,11 +12,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
 from ..index.chunking import BODY
-from ..qa import Answer, Answerer, Filters
+from ..qa import Answer, AnswerDone, Answerer, CitationAdded, Filters, PassagesFound, TextDelta
 from ..settings import Settings
-from .access_log import note_question
+from .access_log import AUTHENTICATED, note_question
 from .errors import ERROR_RESPONSES, ApiError, error_body
-from .limits import TimedStream, check_question, run_with_deadline
+from .limits import StreamFailed, TimedStream, check_question, run_with_deadline
 from .reload import LiveAnswerer
 from .schemas import AskRequest, DocumentList, DocumentMeta, DocumentOut, Health, ParagraphOut, ParagraphRef
 
@@ -55,7 +55,8 @@ def question_filters(body: AskRequest, answerer: Answerer) -> Filters:
         return Filters()
     unknown = [d for d in body.filters.document_ids if d not in answerer.index.documents]
     if unknown:
-        raise ApiError(422, "invalid_filter", f"filters.document_ids: unknown document ids {unknown[:5]}")
+        # 404 like GET /v1/documents/{id}: the request is well formed, the documents do not exist.
+        raise ApiError(404, "unknown_document", f"filters.document_ids: unknown document ids {unknown[:5]}")
     return body.filters.to_filters()
 
 
@@ -70,22 +71,29 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
-@router.get("/healthz", response_model=Health, summary="Readiness: the index is loaded")
+@router.get(
+    "/healthz",
+    response_model=Health,
+    summary="Readiness: the index is loaded",
+    description="Open to everybody; when an API key is configured, `versions` only comes with the key.",
+)
 async def healthz(request: Request) -> Health:
     index = get_answerer(request).index
     manifest = index.manifest
+    # Versions tell an attacker which known flaws to try: only callers with the key see them.
+    versions = {
+        **package_versions(),
+        "embedder": manifest.get("embedder"),
+        "chunker": manifest.get("chunker_version"),
+        "index_format": manifest.get("format_version"),
+    }
     return Health(
         status="ok",
         ready=True,
         documents=len(index.documents),
         paragraphs=len(index.body_ids),
         build=index.build.name,
-        versions={
-            **package_versions(),
-            "embedder": manifest.get("embedder"),
-            "chunker": manifest.get("chunker_version"),
-            "index_format": manifest.get("format_version"),
-        },
+        versions=versions if request.scope.get(AUTHENTICATED, True) else None,
     )
 
 
@@ -124,15 +132,18 @@ async def ask_stream(
 
 
 async def _answer_events(stream: TimedStream) -> AsyncIterator[str]:
-    async for kind, payload in stream.items():
-        if kind == "passages":
-            yield sse(kind, {"passages": [p.model_dump(mode="json") for p in payload]})
-        elif kind == "delta":
-            yield sse(kind, {"text": payload})
-        elif kind == "error":
-            yield sse(kind, error_body(payload.code, payload.message))
-        else:
-            yield sse(kind, payload.model_dump(mode="json"))
+    async for event in stream.items():
+        match event:
+            case PassagesFound(passages):
+                yield sse("passages", {"passages": [p.model_dump(mode="json") for p in passages]})
+            case TextDelta(text):
+                yield sse("delta", {"text": text})
+            case CitationAdded(citation):
+                yield sse("citation", citation.model_dump(mode="json"))
+            case AnswerDone(answer):
+                yield sse("done", answer.model_dump(mode="json"))
+            case StreamFailed(error):
+                yield sse("error", error_body(error.code, error.message))
 
 
 @router.get("/v1/documents", response_model=DocumentList, summary="The corpus catalog")

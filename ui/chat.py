@@ -18,7 +18,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr
 
 from ..corpus.errors import CiteqaError
-from ..qa import Answer, Answerer, Filters, Turn
+from ..qa import Answer, AnswerDone, Answerer, Filters, PassagesFound, TextDelta, Turn
 from ..settings import Settings
 from .chat_assets import CSS, SOURCES_JS
 from .chat_render import answer_html, catalog_html, loading_html, refusal_html, sources_html
@@ -41,6 +41,10 @@ Messages = list[dict[str, Any]]
 Turns = list[dict[str, str]]
 
 
+class Notice(Exception):
+    """Something the user can fix or wait out: one line under the question box, never a toast over the page."""
+
+
 def chat_mount_kwargs() -> dict[str, Any]:
     """Keyword arguments for `gr.mount_gradio_app`: in Gradio 6 the page theme is set there, not on `gr.Blocks`.
 
@@ -58,15 +62,19 @@ def _filters(document_ids: list[str] | None, date_from: str, date_to: str) -> Fi
     date_from, date_to = (date_from or "").strip(), (date_to or "").strip()
     for label, value in (("From", date_from), ("To", date_to)):
         if value and not _DATE.fullmatch(value):
-            raise gr.Error(f"“{label} date” must look like 2016, 2016-04 or 2016-04-19, not “{value}”.")
+            raise Notice(f"“{label} date” must look like 2016, 2016-04 or 2016-04-19, not “{value}”.")
     if date_from and date_to and date_from > date_to:
-        raise gr.Error("“From date” is after “To date”: no document can match.")
+        raise Notice("“From date” is after “To date”: no document can match.")
     return Filters(document_ids=tuple(document_ids or ()), date_from=date_from, date_to=date_to)
 
 
 def _plain(error: Exception) -> str:
     message = str(error) or type(error).__name__
     return message[:1].upper() + message[1:]
+
+
+def _notice_html(message: str) -> str:
+    return f'<p class="cq-notice" role="alert">{escape(message)}</p>'
 
 
 def _wait(text: str) -> dict[str, str]:
@@ -79,7 +87,7 @@ def build_chat(get_answerer: Callable[[], Answerer | None], settings: Settings) 
     def answerer() -> Answerer:
         current = get_answerer()
         if current is None:
-            raise gr.Error("The index is still loading. Try again in a moment.")
+            raise Notice("The index is still loading. Try again in a moment.")
         return current
 
     def start() -> tuple[str, gr.Dropdown, gr.Timer]:
@@ -94,8 +102,17 @@ def build_chat(get_answerer: Callable[[], Answerer | None], settings: Settings) 
     def pick_example(selected: gr.SelectData) -> str:
         return str(selected.value["text"])
 
-    def new_conversation() -> tuple[Messages, str, Turns, str]:
-        return [], start()[0], [], ""
+    def new_conversation() -> tuple[Messages, str, Turns, str, str]:
+        return [], start()[0], [], "", ""
+
+    def checked(
+        question: str, document_ids: list[str] | None, date_from: str, date_to: str
+    ) -> tuple[Filters, Answerer]:
+        if not question:
+            raise Notice("Type a question first.")
+        if len(question) > settings.max_question_chars:
+            raise Notice(f"The question is too long: keep it under {settings.max_question_chars} characters.")
+        return _filters(document_ids, date_from, date_to), answerer()
 
     def respond(
         question: str,
@@ -106,45 +123,47 @@ def build_chat(get_answerer: Callable[[], Answerer | None], settings: Settings) 
         date_from: str,
         date_to: str,
         use_llm: bool,
-    ) -> Iterator[tuple[Any, Any, Any, Any]]:
+    ) -> Iterator[tuple[Any, Any, Any, Any, Any]]:
+        """Streams (chat, sources panel, history, question box, notice); a problem leaves the chat as it was."""
         question = (question or "").strip()
-        if not question:
-            raise gr.Error("Type a question first.")
-        if len(question) > settings.max_question_chars:
-            raise gr.Error(f"The question is too long: keep it under {settings.max_question_chars} characters.")
-        filters = _filters(document_ids, date_from, date_to)
-        qa = answerer()
+        try:
+            filters, qa = checked(question, document_ids, date_from, date_to)
+        except Notice as notice:
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), _notice_html(str(notice))
+            return
         history = [Turn.model_validate(t) for t in turns][-settings.max_history_turns :]
         shown = [*messages, {"role": "user", "content": f"<p>{escape(question)}</p>"}, _wait("Searching the corpus…")]
-        yield shown, gr.skip(), gr.skip(), ""
-        text, answer = "", None
+        yield shown, gr.skip(), gr.skip(), "", ""
+        text, answer, problem = "", None, None
         try:
-            for kind, payload in qa.stream(question, history, top_k=int(top_k), filters=filters, use_llm=use_llm):
-                if kind == "done":
-                    answer = payload
-                elif kind == "passages":
-                    shown[-1] = _wait(f"Checking quotes in {len(payload)} passages…")
-                    yield shown, gr.skip(), gr.skip(), gr.skip()
-                elif kind == "delta":
-                    text += payload
-                    shown[-1] = {"role": "assistant", "content": answer_html(text)}
-                    yield shown, gr.skip(), gr.skip(), gr.skip()
+            for event in qa.stream(question, history, top_k=int(top_k), filters=filters, use_llm=use_llm):
+                match event:
+                    case AnswerDone(done):
+                        answer = done
+                    case PassagesFound(passages):
+                        shown[-1] = _wait(f"Checking quotes in {len(passages)} passages…")
+                        yield shown, gr.skip(), gr.skip(), gr.skip(), gr.skip()
+                    case TextDelta(piece):
+                        text += piece
+                        shown[-1] = {"role": "assistant", "content": answer_html(text)}
+                        yield shown, gr.skip(), gr.skip(), gr.skip(), gr.skip()
                 # Citations come after the text; the panel shows them all with the finished answer.
         except CiteqaError as exc:
-            # Put the conversation and the question back as they were, so the user can fix and resend.
-            yield messages, gr.skip(), gr.skip(), question
-            raise gr.Error(_plain(exc)) from exc
-        except Exception as exc:
+            problem = _plain(exc)
+        except Exception:
             # An unexpected failure still reaches the user in plain words; the details go to the server log.
             log.exception("chat answer failed")
-            yield messages, gr.skip(), gr.skip(), question
-            raise gr.Error("Something went wrong while answering. Try again; the server log has the details.") from exc
+            problem = "Something went wrong while answering. Try again; the server log has the details."
         if answer is None:
-            raise gr.Error("The answerer stopped without an answer. Try again.")
-        shown[-1] = {"role": "assistant", "content": _final_html(answer)}
+            # Put the conversation and the question back as they were, so the user can fix and resend.
+            problem = problem or "The answerer stopped without an answer. Try again."
+            yield messages, gr.skip(), gr.skip(), question, _notice_html(problem)
+            return
         turns = [*turns, {"role": "user", "content": question}, {"role": "assistant", "content": answer.answer}]
-        panel = sources_html(answer, qa.index.documents, qa.index.chunks, turn=len(turns) // 2)
-        yield shown, panel, turns, gr.skip()
+        turn = len(turns) // 2
+        shown[-1] = {"role": "assistant", "content": _final_html(answer, turn)}
+        panel = sources_html(answer, qa.index.documents, qa.index.chunks, turn=turn)
+        yield shown, panel, turns, gr.skip(), gr.skip()
 
     with gr.Blocks(title="citeqa") as blocks:
         gr.HTML(
@@ -157,6 +176,7 @@ def build_chat(get_answerer: Callable[[], Answerer | None], settings: Settings) 
             with gr.Column(scale=3, min_width=360):
                 chatbot = gr.Chatbot(
                     label="Conversation",
+                    elem_id="cq-chat",
                     height=540,
                     render_markdown=False,
                     latex_delimiters=[],
@@ -175,6 +195,7 @@ def build_chat(get_answerer: Callable[[], Answerer | None], settings: Settings) 
                         autofocus=True,
                     )
                     send = gr.Button("Ask", variant="primary", scale=1, min_width=80)
+                notice = gr.HTML("", elem_id="cq-notice", js_on_load=None, apply_default_css=False)
                 with gr.Accordion("Options", open=False):
                     top_k = gr.Slider(
                         MIN_PASSAGES,
@@ -201,7 +222,7 @@ def build_chat(get_answerer: Callable[[], Answerer | None], settings: Settings) 
         ask: dict[str, Any] = {
             "fn": respond,
             "inputs": [question, chatbot, turns, top_k, documents, date_from, date_to, use_llm],
-            "outputs": [chatbot, sources, turns, question],
+            "outputs": [chatbot, sources, turns, question, notice],
             "concurrency_id": "answer",
             "api_visibility": "private",
         }
@@ -210,7 +231,7 @@ def build_chat(get_answerer: Callable[[], Answerer | None], settings: Settings) 
         chatbot.example_select(pick_example, None, question, queue=False, api_visibility="private").then(**ask)
         # The chatbot's own trash button must forget the history too, or follow-ups would lean on it.
         for reset in (clear.click, chatbot.clear):
-            reset(new_conversation, outputs=[chatbot, sources, turns, question], api_visibility="private")
+            reset(new_conversation, outputs=[chatbot, sources, turns, question, notice], api_visibility="private")
         # The app loads the index in the background, so the page may open before it is ready.
         index_poll = gr.Timer(2, active=False)
         for opened in (blocks.load, index_poll.tick):
@@ -218,7 +239,7 @@ def build_chat(get_answerer: Callable[[], Answerer | None], settings: Settings) 
     return blocks
 
 
-def _final_html(answer: Answer) -> str:
+def _final_html(answer: Answer, turn: int) -> str:
     if answer.refused:
         return refusal_html(answer)
-    return answer_html(answer.answer, (c.marker for c in answer.citations))
+    return answer_html(answer.answer, (c.marker for c in answer.citations), turn)

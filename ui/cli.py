@@ -14,6 +14,7 @@ import click
 from .. import wiring
 from ..corpus import CiteqaError
 from ..settings import Settings
+from .wording import quoted, score
 
 if TYPE_CHECKING:
     from ..qa import Answer, Answerer, Turn
@@ -60,9 +61,7 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup)
 @click.option("--data-dir", type=click.Path(path_type=Path), help="index location (CITEQA_DATA_DIR)")
-@click.option(
-    "--corpus", "corpus_dir", type=click.Path(path_type=Path), help="folder of PDF, HTML, Markdown, text, DOCX files"
-)
+@click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), help="folder of PDF, HTML, Markdown, text, DOCX files")
 @click.pass_context
 def cli(ctx: click.Context, data_dir: Path | None, corpus_dir: Path | None) -> None:
     """citeqa: answers whose every claim cites a verbatim quote."""
@@ -71,7 +70,9 @@ def cli(ctx: click.Context, data_dir: Path | None, corpus_dir: Path | None) -> N
         overrides["data_dir"] = data_dir
     if corpus_dir is not None:
         overrides["corpus_dir"] = corpus_dir
-    ctx.ensure_object(dict)["settings"] = Settings(**overrides)
+    settings = Settings(**overrides)
+    # Absolute, so that every message naming the index folder says where it is wherever citeqa runs.
+    ctx.ensure_object(dict)["settings"] = settings.model_copy(update={"data_dir": settings.data_dir.resolve()})
 
 
 @cli.command("index")
@@ -95,13 +96,14 @@ def search(ctx: click.Context, query: str, k: int, as_json: bool) -> None:
 
     settings = _settings(ctx)
     index = wiring.open_index(settings, wiring.embedder_for(settings))
-    passages = Retriever(index).retrieve(query, k=k)
+    passages = Retriever(index).search(query, index.embed_query(query), k=k)
     if as_json:
         click.echo(json.dumps([p.model_dump() for p in passages], ensure_ascii=False, indent=1))
         return
     for rank, p in enumerate(passages, start=1):
         doc = index.documents[p.document_id]
-        click.echo(f"{rank}. [{p.score:.3f}] {doc.title} ({doc.date}) {p.paragraph_id} chars {p.start}-{p.end}")
+        click.echo(f"{rank}. {doc.title} ({doc.date}) · {p.paragraph_id} · chars {p.start}-{p.end}")
+        click.echo(f"   dense cosine {score(p.dense_score, 3)} · BM25 {score(p.lexical_score, 2)}")
         click.echo(f"   {p.text[:300]}{'…' if len(p.text) > 300 else ''}")
 
 
@@ -141,7 +143,7 @@ def _print_answer(answer: Answer) -> None:
     for c in answer.citations:
         page = f" · p. {c.page}" if c.page else ""
         click.echo(f"[{c.marker}] {c.title} ({c.date}){page} · {c.paragraph_id} · chars {c.start}-{c.end}")
-        click.echo(f"    “{c.quote}”")
+        click.echo(f"    {quoted(c.quote)}")
 
 
 def _ask_options(command: Callable[..., Any]) -> Callable[..., Any]:

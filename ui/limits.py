@@ -5,19 +5,42 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import TypeVar
 
 import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..corpus import CiteqaError
-from ..qa import Turn
+from ..index.tokens import count_tokens
+from ..qa import Event, Turn
 from ..settings import Settings
 from .errors import ApiError, api_error_for, error_body
 
 T = TypeVar("T")
 log = logging.getLogger("citeqa.api")
 API_PREFIX = "/v1/"
+
+
+class ClientGone(Exception):
+    """The client disconnected before its request body had arrived."""
+
+
+async def read_body(receive: Receive, max_bytes: int) -> bytes | None:
+    """The whole request body, or None as soon as it is known to be over `max_bytes`."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientGone
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > max_bytes:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
 
 
 class BodyLimitMiddleware:
@@ -39,20 +62,13 @@ class BodyLimitMiddleware:
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
             await self._too_large(send)
             return
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_bytes:
-                await self._too_large(send)
-                return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
+        try:
+            body = await read_body(receive, self.max_bytes)
+        except ClientGone:
+            return
+        if body is None:
+            await self._too_large(send)
+            return
         replayed = False
 
         async def replay() -> Message:
@@ -61,7 +77,7 @@ class BodyLimitMiddleware:
                 # Later reads are how a streaming response learns that the client went away.
                 return await receive()
             replayed = True
-            return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+            return {"type": "http.request", "body": body, "more_body": False}
 
         await self.app(scope, replay, send)
 
@@ -84,6 +100,7 @@ class BodyLimitMiddleware:
 
 
 def check_question(settings: Settings, question: str, history: Sequence[Turn]) -> None:
+    """The limits that bound the work of one question, checked before anything is embedded."""
     if not question.strip():
         raise ApiError(422, "empty_question", "question: the question is empty")
     if len(question) > settings.max_question_chars:
@@ -91,6 +108,14 @@ def check_question(settings: Settings, question: str, history: Sequence[Turn]) -
             422,
             "question_too_long",
             f"question: {len(question)} characters, over the limit of {settings.max_question_chars}",
+        )
+    # Embedding time grows with tokens, not characters: 2,000 emoji are 4,000 tokens, 2,000 characters of words ~400.
+    tokens = count_tokens(question)
+    if tokens > settings.max_question_tokens:
+        raise ApiError(
+            422,
+            "question_too_long",
+            f"question: {tokens} tokens, over the limit of {settings.max_question_tokens}",
         )
     if len(history) > settings.max_history_turns:
         raise ApiError(
@@ -122,37 +147,44 @@ async def run_with_deadline(call: Callable[[], T], seconds: float, *, limit: flo
 _END = object()
 
 
+@dataclass(frozen=True)
+class StreamFailed:
+    """The last event of a stream that failed after its response had started."""
+
+    error: ApiError
+
+
 class TimedStream:
     """Answerer.stream() events, each computed in a worker thread, under one deadline for the whole stream."""
 
-    def __init__(self, events: Iterator[tuple[str, Any]], limit: float) -> None:
+    def __init__(self, events: Iterator[Event], limit: float) -> None:
         self._events = events
         self._limit = limit
         self._deadline = anyio.current_time() + limit
-        self._first: tuple[str, Any] | None = None
+        self._first: Event | None = None
 
     async def start(self) -> TimedStream:
         """Wait for the first event before any response starts, so that a rejected question is a plain 4xx."""
         self._first = await self._next()
         return self
 
-    async def _next(self) -> tuple[str, Any] | None:
+    async def _next(self) -> Event | None:
         remaining = self._deadline - anyio.current_time()
         if remaining <= 0:
             raise _timeout(self._limit)
         item = await run_with_deadline(lambda: next(self._events, _END), remaining, limit=self._limit)
         return None if item is _END else item  # type: ignore[return-value]
 
-    async def items(self) -> AsyncIterator[tuple[str, Any]]:
-        """The events in order; a failure once streaming has begun ends them with ("error", ApiError)."""
+    async def items(self) -> AsyncIterator[Event | StreamFailed]:
+        """The events in order; a failure once streaming has begun ends them with StreamFailed."""
         item = self._first
         try:
             while item is not None:
                 yield item
                 item = await self._next()
         except ApiError as exc:
-            yield "error", exc
+            yield StreamFailed(exc)
         except Exception:
             # The status line is already sent: the client learns of the failure from the event, the log keeps the traceback.
             log.exception("answer stream failed")
-            yield "error", ApiError(500, "internal_error", "an unexpected error occurred; it has been logged")
+            yield StreamFailed(ApiError(500, "internal_error", "an unexpected error occurred; it has been logged"))

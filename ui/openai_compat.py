@@ -15,15 +15,15 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from ..index.tokens import count_tokens
-from ..qa import Answer, Citation, Turn
+from ..qa import Answer, AnswerDone, Citation, TextDelta, Turn
 from .access_log import note_question
 from .api import SSE_HEADERS, AnswererDep, SettingsDep
 from .errors import ERROR_RESPONSES, ApiError
-from .limits import TimedStream, check_question, run_with_deadline
-from .schemas import TOP_K
+from .limits import StreamFailed, TimedStream, check_question, run_with_deadline
+from .schemas import TOP_K, TopK
 
 MODEL = "citeqa"
 router = APIRouter(responses=ERROR_RESPONSES)
@@ -51,7 +51,7 @@ class ChatMessage(BaseModel):
 class StreamOptions(BaseModel):
     model_config = ConfigDict(extra="allow")
 
-    include_usage: bool = False
+    include_usage: StrictBool = False
 
 
 class ChatRequest(BaseModel):
@@ -60,19 +60,31 @@ class ChatRequest(BaseModel):
 
     model: str = Field(description=f"must be {MODEL!r}")
     messages: list[ChatMessage] = Field(min_length=1)
-    stream: bool = False
+    stream: StrictBool = False
     stream_options: StreamOptions | None = None
-    top_k: int | None = TOP_K
+    top_k: TopK = TOP_K
 
 
-def _conversation(body: ChatRequest) -> tuple[str, list[Turn]]:
+def _conversation(body: ChatRequest, max_history_turns: int) -> tuple[str, list[Turn]]:
+    """The question is the last user message with text; what follows it (a system note, say) is not a turn.
+
+    The OpenAPI document says the same with `contains` and `maxItems` (ui/schemas.py), so that every
+    request it calls valid is answered.
+    """
     if body.model != MODEL:
         raise ApiError(404, "model_not_found", f"model {body.model!r} does not exist; use {MODEL!r}")
-    last = body.messages[-1]
-    if last.role != "user":
-        raise ApiError(422, "invalid_request", "messages: the last message must come from the user")
-    history = [Turn(role=m.role, content=m.text()) for m in body.messages[:-1] if m.role in ("user", "assistant")]  # type: ignore[arg-type]
-    return last.text(), history
+    if len(body.messages) > max_history_turns + 1:
+        message = f"messages: {len(body.messages)}, over the limit of {max_history_turns + 1}"
+        raise ApiError(422, "history_too_long", message)
+    if not any(m.role == "user" for m in body.messages):
+        raise ApiError(422, "invalid_request", "messages: there is no user message to answer")
+    asked = [i for i, m in enumerate(body.messages) if m.role == "user" and m.text().strip()]
+    if not asked:
+        raise ApiError(422, "empty_question", "messages: the question is empty")
+    last = asked[-1]
+    earlier = body.messages[:last]
+    history = [Turn(role=m.role, content=m.text()) for m in earlier if m.role in ("user", "assistant")]  # type: ignore[arg-type]
+    return body.messages[last].text(), history
 
 
 def sources(citations: list[Citation]) -> str:
@@ -118,7 +130,7 @@ def _model_card() -> dict[str, Any]:
 async def chat_completions(
     body: ChatRequest, request: Request, answerer: AnswererDep, settings: SettingsDep
 ) -> dict[str, Any] | StreamingResponse:
-    question, history = _conversation(body)
+    question, history = _conversation(body, settings.max_history_turns)
     check_question(settings, question, history)
     note_question(request.scope, question)
     completion_id = f"chatcmpl-{uuid.uuid4().hex}"
@@ -151,20 +163,21 @@ async def _chunks(body: ChatRequest, stream: TimedStream, completion_id: str, cr
 
     yield chunk({"role": "assistant", "content": ""})
     text = ""
-    async for kind, payload in stream.items():
-        if kind == "delta":
-            text += payload
-            yield chunk({"content": payload})
-        elif kind == "done":
-            tail = sources(payload.citations)
-            text += tail
-            if tail:
-                yield chunk({"content": tail})
-            yield chunk({}, "stop", citations=_citations(payload))
-        elif kind == "error":
-            # OpenAI clients raise an APIError for a chunk that carries `error`.
-            yield f"data: {json.dumps({'error': {'code': payload.code, 'message': payload.message}})}\n\n"
-            return
+    async for event in stream.items():
+        match event:
+            case TextDelta(piece):
+                text += piece
+                yield chunk({"content": piece})
+            case AnswerDone(answer):
+                tail = sources(answer.citations)
+                text += tail
+                if tail:
+                    yield chunk({"content": tail})
+                yield chunk({}, "stop", citations=_citations(answer))
+            case StreamFailed(error):
+                # OpenAI clients raise an APIError for a chunk that carries `error`.
+                yield f"data: {json.dumps({'error': {'code': error.code, 'message': error.message}})}\n\n"
+                return
     if body.stream_options is not None and body.stream_options.include_usage:
         yield f"data: {json.dumps({**head, 'choices': [], 'usage': _usage(body, text)})}\n\n"
     yield "data: [DONE]\n\n"

@@ -1,0 +1,49 @@
+"""Words and languages of a text: the one tokenizer every floor above shares (BM25, evidence, follow-ups)."""
+
+from __future__ import annotations
+
+import re
+
+_WORD = re.compile(r"[\w’']+", re.UNICODE)
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# General English function words and the verbs people wrap a question in ("what did the text say about").
+# Nothing here may name a corpus's people, places or subjects: what is common in one corpus is learned
+# from its statistics, not listed.
+STOPWORDS = frozenset(
+    (
+        "a about above after again against all am an and any are as at be because been before being below "
+        "between both but by can could did do does doing down during each few for from further had has have "
+        "having he her here hers him his how i if in into is it its itself just me more most my no nor not "
+        "now of off on once only or other our ours out over own same she should so some such than that the "
+        "their theirs them then there these they this those through to too under until up very was we were "
+        "what when where which while who whom why will with would you your yours also said says say tell told "
+        "what's mention mentioned according discuss discussed talk talked describe described think want"
+    ).split()
+)
+
+
+def stem(word: str) -> str:
+    for suffix, replacement in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4 and not word.endswith("ss"):
+            return word[: -len(suffix)] + replacement
+    return word
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased, stemmed content words; Chinese runs become character bigrams."""
+    tokens: list[str] = []
+    for raw in _WORD.findall(text.lower().replace("\u00a0", " ")):
+        word = raw.replace("’", "'").removesuffix("'s").strip("'")
+        if _CJK_RUN.fullmatch(word):
+            tokens.extend(word[i : i + 2] for i in range(max(1, len(word) - 1)))
+        elif word and word not in STOPWORDS:
+            tokens.append(stem(word))
+    return tokens
+
+
+def language_of(text: str, default: str = "en") -> str:
+    letters = sum(1 for ch in text if ch.isalpha())
+    if letters and len(_CJK.findall(text)) / letters > 0.3:
+        return "zh"
+    return default

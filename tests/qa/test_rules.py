@@ -1,0 +1,92 @@
+"""The answerer's rules on an in-memory index of a few sentences: refusals, evidence, follow-ups, plans."""
+
+from __future__ import annotations
+
+import pytest
+
+from citeqa.qa import Answerer, Retriever, Turn
+from citeqa.qa.quotes import is_verbatim
+from tests.qa.memory_index import MemoryIndex, document
+
+HARBOUR = (
+    "The harbour festival began as a fishermen's market.\n\n"
+    "The festival is held every summer in Valmora, at the old quay. "
+    "Boats are decorated with lanterns for the opening night.\n\n"
+    "Tickets cost nothing, and the town council pays for the fireworks."
+)
+ORCHARD = (
+    "The orchard cooperative grows apples and pears on the northern slopes.\n\n"
+    "Its members share one cider press and sell their juice at the weekly market."
+)
+
+
+@pytest.fixture
+def index() -> MemoryIndex:
+    return MemoryIndex(
+        [document("harbour", HARBOUR, "Harbour festival", "2021-06-01"), document("orchard", ORCHARD, "Orchard")]
+    )
+
+
+@pytest.fixture
+def answerer(index: MemoryIndex) -> Answerer[MemoryIndex]:
+    return Answerer(Retriever(index))
+
+
+def test_question_sharing_no_words_with_the_corpus_is_refused_without_citations(
+    answerer: Answerer[MemoryIndex],
+) -> None:
+    answer = answerer.ask("How do volcanoes erupt?")
+    assert answer.refused
+    assert answer.citations == []
+    assert "Nothing in the corpus addresses" in (answer.refusal_reason or "")
+
+
+def test_answer_cites_the_sentence_holding_the_asked_words_verbatim(answerer: Answerer[MemoryIndex]) -> None:
+    answer = answerer.ask("What do the orchard members share?")
+    assert not answer.refused
+    assert any("cider press" in c.quote for c in answer.citations)
+    assert all(is_verbatim(c, answerer.index.documents) for c in answer.citations)
+    assert all(f"[{c.marker}]" in answer.answer for c in answer.citations)
+
+
+def test_place_question_is_answered_by_the_sentence_naming_the_place(answerer: Answerer[MemoryIndex]) -> None:
+    answer = answerer.ask("Where is the harbour festival held?")
+    assert not answer.refused
+    assert any("Valmora" in c.quote for c in answer.citations)
+
+
+def test_place_question_is_refused_when_no_sentence_names_a_place(index: MemoryIndex) -> None:
+    answer = Answerer(Retriever(index)).ask("Where does the orchard cooperative sell its juice?")
+    assert answer.refused and not answer.citations
+    assert "does not give the place" in (answer.refusal_reason or "")
+
+
+def test_follow_up_reads_the_earlier_question_and_answers_from_its_topic(answerer: Answerer[MemoryIndex]) -> None:
+    history = [
+        Turn(role="user", content="What happens at the harbour festival?"),
+        Turn(role="assistant", content="Boats are decorated with lanterns."),
+    ]
+    answer = answerer.ask("Who pays for its fireworks?", history)
+    assert "harbour festival" in answer.retrieval_query
+    assert any("fireworks" in c.quote for c in answer.citations)
+
+
+def test_no_text_is_embedded_twice_for_one_question(index: MemoryIndex) -> None:
+    answerer = Answerer(Retriever(index))
+    history = [Turn(role="user", content="What happens at the harbour festival?")]
+    for question, turns in (
+        ("What do the orchard members share, and where is the harbour festival held?", []),
+        ("And who pays for the fireworks there?", history),
+        ("What do the orchard members share?", []),
+    ):
+        index.embedded.clear()
+        answerer.ask(question, turns)
+        assert index.embedded, "the question was never embedded"
+        assert max(index.embedded.values()) == 1, index.embedded
+
+
+def test_plan_of_a_two_part_question_retrieves_each_part(answerer: Answerer[MemoryIndex]) -> None:
+    plan = answerer.plan("What do the orchard members share, and where is the harbour festival held?")
+    assert plan.parts == ("What do the orchard members share", "where is the harbour festival held")
+    passages = answerer.retrieve(plan)
+    assert {p.document_id for p in passages[:2]} == {"orchard", "harbour"}
