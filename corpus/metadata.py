@@ -29,6 +29,7 @@ _VERSION_ANYWHERE = re.compile(
     r"\b(version|v)\s*\d+(\.\d+)+\b|\bdisclaimer\b|\bnot (be )?(legal|financial) advice", re.I
 )
 _SENTENCE_END = tuple(".;:,")
+_MODE_LINE = re.compile(r"-\*-.*?-\*-")
 _PLACEHOLDER_TITLE = re.compile(r"^(untitled|document\d*|microsoft word\b.*|.*\.(docx?|pdf|txt|html?|md))$", re.I)
 _KINDS = (
     ("speech", r"\b(speech|address|remarks|keynote|lecture)\b"),
@@ -98,16 +99,20 @@ def _heading_like(line: str) -> bool:
     )
 
 
+def _clean(line: str) -> str:
+    """A title as read: no Markdown marks, no Emacs mode line (-*- outline -*-), single spaces."""
+    bare = _MODE_LINE.sub(" ", line.lstrip("#").strip().strip("*_"))
+    return " ".join(bare.split())
+
+
 def _title(extracted: Extracted, name: PurePath, derived: Derived) -> None:
     own = extracted.fields.get("title", "")
     if own and not _PLACEHOLDER_TITLE.match(own) and not is_notice(own):
         derived.set("title", own[:200], extracted.field_sources.get("title", "file metadata"))
         return
     for number, line in _header(extracted.text):
-        if _heading_like(line):
-            derived.set(
-                "title", line.lstrip("#").strip().strip("*_").strip()[:200], f"first heading-like line (line {number})"
-            )
+        if _heading_like(_clean(line)):
+            derived.set("title", _clean(line)[:200], f"first heading-like line (line {number})")
             return
     derived.set("title", re.sub(r"[_-]+", " ", name.stem).strip() or name.name, "file name")
 

@@ -56,7 +56,11 @@ def extract_html(data: bytes) -> Extracted:
         tree = lxml.html.fromstring(data)
     except (LxmlError, ValueError) as exc:
         raise UnreadableFile(f"not a readable HTML page ({exc})") from exc
-    body = trafilatura.extract(data, output_format="markdown", include_comments=False, include_tables=True)
+    # Precision mode: on a page without <main>, the default kept a sidebar's links and newsletter line
+    # (and dropped the <h1>); precision mode kept exactly the heading and the two paragraphs.
+    body = trafilatura.extract(
+        data, output_format="markdown", include_comments=False, include_tables=True, favor_precision=True
+    )
     text = tidy_lines(body or "")
     if not text:
         raise UnreadableFile("no readable text in the page (only scripts, markup or navigation)")

@@ -91,3 +91,18 @@ def test_docx_paragraphs_and_heading_styles_are_extracted(tmp_path: Path) -> Non
     (doc,) = read_corpus(tmp_path).documents
     assert doc.text == "# Parking\n\nStaff parking moves to the west lot from May."
     assert (doc.title, doc.format) == ("Staff Memo", "docx")
+
+
+def test_html_without_semantic_tags_still_loses_its_menu_sidebar_and_footer() -> None:
+    page = """<html><head><title>Minutes</title></head><body>
+<div id="topbar"><a href="/">Home</a> | <a href="/about">About us</a> | <a href="/login">Log in</a></div>
+<div class="cookie-notice">This site uses cookies. By continuing you agree to our cookie policy.</div>
+<div id="content"><h1>Board minutes, 3 May 2019</h1>
+<p>The board met at the town hall and agreed to extend the ferry timetable through the winter months.</p>
+<p>Members asked the harbour master to report on the cost of dredging the eastern channel.</p></div>
+<div class="sidebar"><p>Popular: Ferry times</p><p>Subscribe to our newsletter for weekly updates.</p></div>
+<div id="footer">Copyright 2019 Harbour Board · Privacy · Terms</div></body></html>"""
+    out = extract(".html", page.encode())
+    assert "extend the ferry timetable" in out.text and "dredging the eastern channel" in out.text
+    for boilerplate in ("About us", "cookie", "Popular", "newsletter", "Copyright"):
+        assert boilerplate not in out.text, boilerplate

@@ -60,6 +60,15 @@ def test_dates_written_in_the_header_are_used_and_marked_inferred(notices: Path)
     assert by_file["notes.txt"].derived_from["date"] == "none found"
 
 
+def test_an_emacs_mode_line_and_padding_are_not_part_of_the_title(tmp_path: Path) -> None:
+    (tmp_path / "NEWS").with_suffix(".txt").write_text(
+        "GNU tar NEWS              -*- outline -*-\n\n* Noteworthy changes in release 1.35 (2023-07-18) [stable]\n",
+        encoding="utf-8",
+    )
+    (doc,) = read_corpus(tmp_path).documents
+    assert (doc.title, doc.date) == ("GNU tar NEWS", "2023-07-18")
+
+
 def test_a_date_below_the_header_area_is_not_taken(tmp_path: Path) -> None:
     lines = "\n".join(f"Line {n} of the minutes without any date." for n in range(30))
     (tmp_path / "long.txt").write_text(f"Long Minutes\n{lines}\nSigned 4 May 2001.\n", encoding="utf-8")
