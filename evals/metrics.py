@@ -6,6 +6,8 @@ Definitions (every rate is in [0, 1]; None when nothing was there to measure):
   characters of the passages read in rank order (compares systems whose passages differ in length).
 - mrr: mean reciprocal rank of the first passage that hits any gold quote (0 when none does).
 - verbatim_rate: citations whose quote == document_text[start:end], over all citations.
+- text_verified_rate: answers whose text quotes only words their citations, cited paragraphs, titles or
+  question hold, and carries only citeqa's own markers (evals.verify), over the answers that arrived.
 - support_precision: citations overlapping a gold quote of their item, over the citations of items
   that have gold quotes (citations on unanswerable items are refusal errors, counted there).
 - support_precision_lenient: the same with the lenient hit of evals.evidence (same or twin paragraph).
@@ -73,9 +75,11 @@ def _citations(scores: Sequence[ItemScore]) -> Metrics:
     graded = [c for s in scores if s.item.answerable for c in s.citations]
     answerable = [s for s in scores if s.item.answerable]
     premise = [s for s in scores if s.item.type == "false-premise"]
+    arrived = [s for s in scores if s.error is None]
     return {
         "citations": len(every),
         "verbatim_rate": _ratio(sum(1 for c in every if c["verbatim"]), len(every)),
+        "text_verified_rate": _ratio(sum(1 for s in arrived if not s.text_problems), len(arrived)),
         "support_precision": _ratio(sum(1 for c in graded if c["supported"]), len(graded)),
         "support_precision_lenient": _ratio(sum(1 for c in graded if c["lenient"]), len(graded)),
         "citation_recall": _ratio(sum(1 for s in answerable if s.cites_gold), len(answerable)),

@@ -8,6 +8,7 @@ from typing import Any
 
 from .dataset import Item
 from .evidence import Corpus, Gold, Span, overlaps
+from .verify import text_problems
 
 RETRIEVAL_FAILURE_K = 5  # an item whose gold evidence is not in the top 5 passages is a retrieval failure
 _SHOWN_PASSAGES = 3
@@ -26,6 +27,7 @@ class ItemScore:
     refused: bool
     passage_chars: float | None  # mean length of the top 5 passages: bigger passages hit gold more easily
     retrieved: tuple[dict[str, Any], ...]  # compact top passages, for the failure list
+    text_problems: tuple[str, ...] = ()  # what the answer text says that its citations do not back (evals.verify)
 
     def _found(self, hits: list[bool]) -> float | None:
         if not hits:
@@ -77,6 +79,7 @@ class ItemScore:
         broken = sum(1 for c in self.citations if not c["verbatim"])
         if broken:
             reasons.append(f"{broken} citation(s) not verbatim")
+        reasons += list(self.text_problems)
         return reasons
 
     def retrieval_failures(self) -> list[str]:
@@ -159,4 +162,5 @@ def score(
             }
             for p in passages[:_SHOWN_PASSAGES]
         ),
+        text_problems=tuple(text_problems(answer)) if answer else (),
     )

@@ -13,3 +13,7 @@ class InvalidQuestionError(QAError):
 
 class LLMError(QAError):
     """The configured LLM endpoint failed; the extractive answer is used instead where possible."""
+
+
+class LLMTimeoutError(LLMError):
+    """The LLM did not finish its reply within the configured timeout."""

@@ -56,6 +56,18 @@ class Passage(BaseModel):
     page: int | None = None  # the source page (PDF) the passage starts on
 
 
+class LLMReport(BaseModel):
+    """What LLM mode made of the model's reply: claims proposed, admitted, dropped per check, and any fallback."""
+
+    proposed: int = 0
+    admitted: int = 0
+    dropped: dict[str, int] = Field(default_factory=dict)
+    fallback: str | None = None  # why the extractive answer stands instead: timeout, error, malformed reply, ...
+    error: str | None = None
+    first_claim_ms: float | None = None  # from the request to the model until the first admitted claim
+    model_ms: float | None = None  # the whole exchange with the model
+
+
 class Answer(BaseModel):
     question: str
     answer: str
@@ -67,3 +79,4 @@ class Answer(BaseModel):
     mode: Literal["extractive", "llm"] = "extractive"
     retrieval_query: str = ""
     premise_corrected: bool = False
+    llm: LLMReport | None = None

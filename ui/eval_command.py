@@ -16,6 +16,7 @@ from ..evals.corpora import MANIFEST, index_mismatch
 from ..evals.dataset import ALL_SPLITS, load_dataset, select_split
 from ..evals.evidence import Corpus
 from ..evals.gate import THRESHOLDS, check, load_thresholds
+from ..evals.llm_metrics import RecordingTarget, llm_summary, summary_lines
 from ..evals.readme import numbers_markdown, require_markers, rewrite_block
 from ..evals.report import COLUMNS, build_result, fmt, headline_scope, scope_summary, write_html, write_json
 from ..evals.runner import HttpTarget, PythonTarget, Target, retrieval_targets, run
@@ -59,8 +60,9 @@ def _targets(settings: Settings, url: str | None, k: int, compare: bool, documen
     return targets
 
 
-def _command(dataset: Path, k: int, split: str, compare: bool, readme: Path | None) -> str:
+def _command(dataset: Path, k: int, split: str, compare: bool, readme: Path | None, llm: bool) -> str:
     parts = ["citeqa eval", f"--dataset {dataset}"]
+    parts += ["--llm"] if llm else []
     parts += [f"--k {k}"] if k != 10 else []
     parts += [f"--split {split}"] if split != ALL_SPLITS else []
     parts += ["--compare"] if compare else []
@@ -98,6 +100,8 @@ def _echo_summary(result: dict[str, Any]) -> None:
               "local corpus, which must be the server's)")  # fmt: skip
 @click.option("--split", default=ALL_SPLITS, show_default=True, help="tune, heldout or all")
 @click.option("--compare", is_flag=True, help="also run the LlamaIndex baseline and BM25/dense/hybrid retrieval")
+@click.option("--llm", is_flag=True, help="LLM mode (CITEQA_LLM_BASE_URL or CITEQA_LLM_MODEL_PATH): also report claims "
+              "dropped per check, the fallback rate and the time to the first claim and per answer")  # fmt: skip
 @click.option("--gate", is_flag=True, help="exit non-zero when a metric is below its minimum in --thresholds")
 @click.option("--thresholds", default=THRESHOLDS, show_default=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path))  # fmt: skip
@@ -117,6 +121,7 @@ def eval_cmd(
     url: str | None,
     split: str,
     compare: bool,
+    llm: bool,
     gate: bool,
     thresholds: Path,
     readme: Path | None,
@@ -127,6 +132,8 @@ def eval_cmd(
     if url and compare:
         raise click.UsageError("--compare runs the configurations in process; leave out --url")
     settings = (ctx.obj or {}).get("settings") or Settings.model_validate({})
+    if llm and not url and not (settings.llm_base_url or settings.llm_model_path):
+        raise click.UsageError("--llm needs CITEQA_LLM_BASE_URL (a server) or CITEQA_LLM_MODEL_PATH (a GGUF file)")
     if all_corpora:
         if dataset or url or gate or split != ALL_SPLITS:
             raise click.UsageError("--all-corpora runs every half of every corpus in process; leave out "
@@ -153,17 +160,25 @@ def eval_cmd(
             bars[name] = tqdm(total=total, desc=name, unit="q", file=sys.stderr, leave=False, disable=None)
         bars[name].update(done - bars[name].n)
 
-    runs = [run(t, items, golds, corpus, progress) for t in _targets(settings, url, k, compare, documents)]
+    targets = _targets(settings, url, k, compare, documents)
+    recorded = RecordingTarget(targets[0])
+    if llm:
+        targets[0] = recorded  # the answerer under test; comparisons run without a model
+    runs = [run(t, items, golds, corpus, progress) for t in targets]
     for bar in bars.values():
         bar.close()
     result = build_result(runs, dataset=str(dataset), split=split, k=k, via=url or "python")
+    if llm:
+        result["llm"] = llm_summary(recorded.records)
     out.mkdir(parents=True, exist_ok=True)
     write_json(result, out / "report.json")
     write_html(result, out / "report.html")
     _echo_summary(result)
+    for line in summary_lines(result["llm"]) if llm else []:
+        click.echo(line)
     click.echo(f"wrote {out / 'report.json'} and {out / 'report.html'}")
     if readme is not None:
-        rewrite_block(readme, numbers_markdown(result, _command(dataset, k, split, compare, readme)))
+        rewrite_block(readme, numbers_markdown(result, _command(dataset, k, split, compare, readme, llm)))
         click.echo(f"updated the eval numbers in {readme}")
     if gate:
         failures = check(scope_summary(result["configs"][0], ALL_SPLITS), minimums)
