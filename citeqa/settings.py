@@ -47,11 +47,24 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
-    api_key: str | None = Field(None, description="bearer token required on /v1/* when set")
-    rate_limit_per_minute: int = Field(0, ge=0, description="requests per client per minute; 0 turns it off")
+    api_key: str | None = Field(
+        None, description="when set, required by every route that answers: /v1/*, the chat (after /login), the docs"
+    )
+    session_hours: float = Field(12.0, gt=0, description="how long a chat login lasts")
+    rate_limit_per_minute: int = Field(
+        0, ge=0, description="API requests and chat questions per client per minute, per process; 0 turns it off"
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list, description="proxy addresses whose X-Forwarded-For names the client; none by default"
+    )
     cors_origins: list[str] = Field(default_factory=list)
     log_questions: bool = False
     request_timeout: float = Field(30.0, gt=0)
     max_question_chars: int = 2000
+    max_question_tokens: int = Field(
+        512, ge=8, description="longest question in embedder tokens: the work per question is bounded by these"
+    )
     max_history_turns: int = 20
     max_body_bytes: int = 256 * 1024
+    read_timeout: float = Field(10.0, gt=0, description="seconds a client has to send a whole request")
+    keep_alive_timeout: int = Field(5, ge=1, description="seconds an idle connection stays open")

@@ -13,10 +13,27 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("citeqa.access")
 QUESTION_KEY = "citeqa.question"  # set in the request scope by routes that take a question
+QUESTION_EVENT = "citeqa.question_event"  # set by the guard on a Gradio request that asks the chat
+AUTHENTICATED = "citeqa.authenticated"  # set by the guard: the caller proved the key (always True without one)
+_REFUSALS = frozenset({401, 429})
 
 
 def note_question(scope: Scope, question: str) -> None:
     scope[QUESTION_KEY] = question
+
+
+def client_of(scope: Scope) -> str:
+    """The peer address; uvicorn replaces it with X-Forwarded-For only for CITEQA_TRUSTED_PROXIES (ui/serve.py)."""
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
+def level_for(scope: Scope, status: int) -> int:
+    """API calls, chat questions, sign-ins and refusals at INFO; the page, its assets and polling at DEBUG."""
+    path = scope["path"]
+    if path.startswith("/v1/") or scope.get(QUESTION_EVENT) or path == "/login" or status in _REFUSALS:
+        return logging.INFO
+    return logging.DEBUG
 
 
 class AccessLogMiddleware:
@@ -44,7 +61,8 @@ class AccessLogMiddleware:
             self._write(scope, status, (time.perf_counter() - started) * 1000)
 
     def _write(self, scope: Scope, status: int, latency_ms: float) -> None:
-        if not log.isEnabledFor(logging.INFO):
+        level = level_for(scope, status)
+        if not log.isEnabledFor(level):
             return
         route = scope.get("route")
         record: dict[str, Any] = {
@@ -54,11 +72,13 @@ class AccessLogMiddleware:
             "route": getattr(route, "path", None),
             "status": status,
             "latency_ms": round(latency_ms, 1),
-            "client": scope["client"][0] if scope.get("client") else None,
+            "client": client_of(scope),
         }
+        if scope.get(QUESTION_EVENT):
+            record["event"] = "chat_question"
         if self.log_questions and QUESTION_KEY in scope:
             record["question"] = scope[QUESTION_KEY]
-        log.info(json.dumps(record, ensure_ascii=False))
+        log.log(level, json.dumps(record, ensure_ascii=False))
 
 
 def configure_logging() -> None:

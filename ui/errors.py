@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Route
 
 from ..corpus import CiteqaError
 from ..index import IndexStoreError
@@ -94,7 +95,17 @@ async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse
     errors = list(exc.errors())
     if any(error.get("type") == "json_invalid" for error in errors):
         return error_response(400, "invalid_json", "the request body is not valid JSON")
+    if errors and all(_is_blank_question(error) for error in errors):
+        # The schema's minLength and pattern say "not blank": report it as the blank question it is.
+        return error_response(422, "empty_question", "question: the question is empty")
     return error_response(422, "invalid_request", _describe(errors))
+
+
+def _is_blank_question(error: dict[str, Any]) -> bool:
+    return tuple(error.get("loc", ())) == ("body", "question") and error.get("type") in (
+        "string_too_short",
+        "string_pattern_mismatch",
+    )
 
 
 async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
@@ -127,9 +138,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, _on_unexpected)
 
 
-_ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-
-
 def add_fallback(app: FastAPI, routers: list[APIRouter]) -> None:
     """404 and 405 in the API's shape for unknown API paths and methods.
 
@@ -150,5 +158,8 @@ def add_fallback(app: FastAPI, routers: list[APIRouter]) -> None:
             )
         return error_response(404, "not_found", f"no API route {path}")
 
-    app.add_api_route("/v1/{rest:path}", unmatched, methods=_ALL_METHODS, include_in_schema=False)
-    app.add_api_route("/healthz", unmatched, methods=[m for m in _ALL_METHODS if m != "GET"], include_in_schema=False)
+    for path in ("/v1/{rest:path}", "/healthz"):
+        route = Route(path, unmatched, include_in_schema=False)
+        # A function endpoint defaults to GET; no method set matches every method, TRACE and PROPFIND included.
+        route.methods = None
+        app.router.routes.append(route)

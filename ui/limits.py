@@ -99,6 +99,16 @@ class BodyLimitMiddleware:
         await send({"type": "http.response.body", "body": body})
 
 
+def unpaired_surrogate(text: str) -> bool:
+    # JSON can spell a lone surrogate ("\\ud800"); it is no character, and nothing below can encode it.
+    # pydantic refuses it in a plain string field but not inside a union (OpenAI's content); json.loads lets it through.
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def check_question(settings: Settings, question: str, history: Sequence[Turn]) -> None:
     """The limits that bound the work of one question, checked before anything is embedded."""
     if not question.strip():
@@ -109,6 +119,8 @@ def check_question(settings: Settings, question: str, history: Sequence[Turn]) -
             "question_too_long",
             f"question: {len(question)} characters, over the limit of {settings.max_question_chars}",
         )
+    if any(unpaired_surrogate(text) for text in (question, *(turn.content for turn in history))):
+        raise ApiError(422, "invalid_text", "question or history: the text contains an unpaired surrogate")
     # Embedding time grows with tokens, not characters: 2,000 emoji are 4,000 tokens, 2,000 characters of words ~400.
     tokens = count_tokens(question)
     if tokens > settings.max_question_tokens:

@@ -2,16 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import FastAPI
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from ..qa import Filters, Turn
+from ..settings import Settings
 
 DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+
+
+def _json_integer(value: Any) -> Any:
+    # JSON Schema counts 35.0 as an integer, so pydantic may take it; "5" and true are not numbers at all.
+    if isinstance(value, str | bool):
+        raise ValueError("must be a JSON number, not a string or a boolean")
+    return value
+
+
+# Optional: None means the server's default.
+TopK = Annotated[int | None, BeforeValidator(_json_integer)]
 TOP_K = Field(
     None, ge=1, le=50, description="passages to retrieve (at least 5 are always returned); server default when unset"
 )
+# Python's idea of whitespace (str.strip) for the pattern too, so that the schema and the server agree.
+PYTHON_REGEX = ConfigDict(regex_engine="python-re")
+# At least one user message must hold the question (ui/openai_compat.py answers the last such).
+ASKING_MESSAGE = {
+    "type": "object",
+    "properties": {"role": {"const": "user"}, "content": {"type": "string", "pattern": r"\S"}},
+    "required": ["role", "content"],
+}
+PUBLIC_OPERATIONS = frozenset({"/healthz"})  # answers without the key, with less detail
 
 
 class FilterSpec(BaseModel):
@@ -26,9 +48,15 @@ class FilterSpec(BaseModel):
 
 
 class AskRequest(BaseModel):
-    question: str = Field(description="the question; limited in length by the server's max_question_chars")
+    model_config = PYTHON_REGEX
+
+    question: str = Field(
+        min_length=1,
+        pattern=r"\S",
+        description="the question: not blank, at most max_question_chars characters and max_question_tokens tokens",
+    )
     history: list[Turn] = Field(default_factory=list, description="earlier turns, oldest first")
-    top_k: int | None = TOP_K
+    top_k: TopK = TOP_K
     filters: FilterSpec | None = None
 
 
@@ -94,4 +122,42 @@ class Health(BaseModel):
     documents: int
     paragraphs: int
     build: str
-    versions: dict[str, Any]
+    versions: dict[str, Any] | None = Field(None, description="package and index versions; only with the API key")
+
+
+def document_limits(app: FastAPI, settings: Settings) -> None:
+    """Put the server's configured limits (and the key, when one is set) into the OpenAPI document.
+
+    The request models are static, the limits are settings: without this a client (or a schema fuzzer)
+    would be told that a 3,000-character question or 50 history turns are valid.
+    """
+    plain_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = plain_openapi()
+            models = schema.get("components", {}).get("schemas", {})
+            for name in ("AskRequest", "ChatRequest"):
+                properties = models.get(name, {}).get("properties", {})
+                if "question" in properties:
+                    properties["question"]["maxLength"] = settings.max_question_chars
+                if "history" in properties:
+                    properties["history"]["maxItems"] = settings.max_history_turns
+                if "messages" in properties:
+                    properties["messages"]["maxItems"] = settings.max_history_turns + 1
+                    properties["messages"]["contains"] = ASKING_MESSAGE
+            if settings.api_key:
+                _document_bearer(schema)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _document_bearer(schema: dict[str, Any]) -> None:
+    """The key is enforced by the middleware, not per route, so the document is told here."""
+    schema.setdefault("components", {})["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
+    for path, operations in schema.get("paths", {}).items():
+        if path not in PUBLIC_OPERATIONS:
+            for operation in operations.values():
+                operation["security"] = [{"bearer": []}]

@@ -2,17 +2,86 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
+from typing import Any
 
 import click
 import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.supervisors import Multiprocess
 
 from .. import wiring
 from ..index import IndexMissingError, Layout
 from ..settings import Settings
 from .access_log import configure_logging
+
+
+class ServerConfig(uvicorn.Config):
+    """uvicorn's Config plus the read timeout, so that it reaches each worker process with the rest."""
+
+    def __init__(self, app: Any, *, read_timeout: float, **options: Any) -> None:
+        super().__init__(app, **options)
+        self.read_timeout = read_timeout
+
+
+class SlowClientProtocol(HttpToolsProtocol):
+    """Closes a connection whose request has not fully arrived `read_timeout` seconds after it began.
+
+    uvicorn times out idle keep-alive connections but not a client that sends its request a byte at a
+    time, which would hold a connection (and a file descriptor) for as long as it likes.
+    """
+
+    _deadline: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm()
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._arm()
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        self._disarm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def _arm(self) -> None:
+        self._disarm()
+        timeout = getattr(self.config, "read_timeout", None)
+        if timeout is not None:
+            self._deadline = self.loop.call_later(timeout, self._too_slow)
+
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    def _too_slow(self) -> None:
+        if not self.transport.is_closing():
+            self.transport.close()
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """What `citeqa serve` tells uvicorn, for one worker or several."""
+    trusted = settings.trusted_proxies
+    return {
+        "access_log": False,
+        "log_level": "warning",
+        "lifespan": "on",
+        "http": SlowClientProtocol,
+        "read_timeout": settings.read_timeout,
+        "timeout_keep_alive": settings.keep_alive_timeout,
+        # uvicorn trusts X-Forwarded-For from 127.0.0.1 unless told otherwise: anyone on the host could
+        # then claim any address and spend (or escape) another client's rate limit.
+        "proxy_headers": bool(trusted),
+        "forwarded_allow_ips": trusted or None,
+    }
 
 
 class _AnnouncingServer(uvicorn.Server):
@@ -64,13 +133,16 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int) 
         # Opening the index here turns a mismatched or damaged one into one line and a non-zero exit;
         # a single worker then serves with it, several workers load their own.
         answerer = wiring.open_answerer(settings)
-        banner = f"citeqa is running at {_url(host, sock.getsockname()[1])} (API under /v1, docs at /docs)"
+        banner = (
+            f"citeqa is running at {_url(host, sock.getsockname()[1])} (API under /v1, docs at /docs); "
+            f"index in {settings.data_dir.resolve()}"
+        )
         configure_logging()
         if workers == 1:
             from .app import create_app
 
             app = create_app(settings, answerer)
-            config = uvicorn.Config(app, access_log=False, log_level="warning", lifespan="on")
+            config = ServerConfig(app, **server_options(settings))
             _AnnouncingServer(config, banner).run(sockets=[sock])
             return
         del answerer
@@ -78,13 +150,6 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int) 
         os.environ["CITEQA_DATA_DIR"] = str(settings.data_dir.resolve())
         if settings.corpus_dir is not None:
             os.environ["CITEQA_CORPUS_DIR"] = str(settings.corpus_dir.resolve())
-        config = uvicorn.Config(
-            "citeqa.ui.app:app_from_env",
-            factory=True,
-            workers=workers,
-            access_log=False,
-            log_level="warning",
-            lifespan="on",
-        )
+        config = ServerConfig("citeqa.ui.app:app_from_env", factory=True, workers=workers, **server_options(settings))
         click.echo(f"{banner}; {workers} workers, ready when /healthz says so")
         Multiprocess(config, sockets=[sock]).run()

@@ -15,6 +15,7 @@ from citeqa.settings import Settings
 from tests.ui.conftest import QUESTIONS, api_server, assert_error, read_events
 
 LONG = "why " * 600  # 2,400 characters, over the 2,000 limit
+EMOJI = "\U0001f600" * 1000  # 1,000 characters but 2,000 tokens, over the 512 limit
 BAD_BODIES: list[tuple[str, Any, int, str | None]] = [
     ("missing question", {}, 422, "invalid_request"),
     ("question not a string", {"question": 42}, 422, "invalid_request"),
@@ -26,13 +27,17 @@ BAD_BODIES: list[tuple[str, Any, int, str | None]] = [
         "invalid_request",
     ),
     ("top_k not a number", {"question": "why?", "top_k": "five"}, 422, "invalid_request"),
+    ("top_k a numeric string", {"question": "why?", "top_k": "5"}, 422, "invalid_request"),
+    ("top_k a boolean", {"question": "why?", "top_k": True}, 422, "invalid_request"),
+    ("top_k a fraction", {"question": "why?", "top_k": 5.5}, 422, "invalid_request"),
     ("top_k 0", {"question": "why?", "top_k": 0}, 422, "invalid_request"),
     ("top_k 51", {"question": "why?", "top_k": 51}, 422, "invalid_request"),
     ("empty question", {"question": ""}, 422, "empty_question"),
     ("blank question", {"question": " \n\t "}, 422, "empty_question"),
     ("too long question", {"question": LONG}, 422, "question_too_long"),
+    ("too many tokens", {"question": EMOJI}, 422, "question_too_long"),
     ("too much history", {"question": "why?", "history": [{"role": "user", "content": "q"}] * 21}, 422, None),
-    ("unknown filter document", {"question": "why?", "filters": {"document_ids": ["nope"]}}, 422, "invalid_filter"),
+    ("unknown filter document", {"question": "why?", "filters": {"document_ids": ["nope"]}}, 404, "unknown_document"),
     ("malformed filter date", {"question": "why?", "filters": {"date_from": "last year"}}, 422, "invalid_request"),
     ("body not an object", ["why?"], 422, "invalid_request"),
 ]
@@ -46,6 +51,27 @@ def test_bad_ask_bodies_are_4xx_with_the_error_shape(
     error = assert_error(api.post(route, json=body), status, code)
     if code == "invalid_request":
         assert ":" in error["message"]  # names the field
+
+
+def test_a_question_of_many_tokens_is_refused_by_its_token_count(api: httpx.Client) -> None:
+    error = assert_error(api.post("/v1/ask", json={"question": EMOJI}), 422, "question_too_long")
+    assert "tokens" in error["message"] and "512" in error["message"]
+    # The same number of characters in words is well within the limit.
+    words = ("what did the speech say about core technologies " * 25)[: len(EMOJI)]
+    assert api.post("/v1/ask", json={"question": words}).status_code == 200
+
+
+@pytest.mark.parametrize("route", ["/v1/ask", "/v1/ask/stream", "/v1/chat/completions"])
+def test_a_lone_surrogate_is_a_422(api: httpx.Client, route: str) -> None:
+    # JSON may escape half a surrogate pair; it is no character, and the embedder could not encode it.
+    body = b'{"model": "citeqa", "question": "a \\ud800", "messages": [{"role": "user", "content": "a \\ud800"}]}'
+    error = assert_error(api.post(route, content=body, headers={"content-type": "application/json"}), 422)
+    assert error["code"] in ("invalid_request", "invalid_text")
+
+
+def test_a_numeric_top_k_written_as_a_whole_float_is_accepted(api: httpx.Client) -> None:
+    # JSON Schema's "integer" includes 35.0; only strings, booleans and fractions are refused.
+    assert api.post("/v1/ask", json={"question": QUESTIONS[0], "top_k": 6.0}).status_code == 200
 
 
 def test_too_much_history_names_the_limit(api: httpx.Client) -> None:
@@ -105,6 +131,11 @@ def test_an_oversized_content_length_is_rejected_without_reading_the_body(live_s
         ("GET", "/v1/ask", 405, "method_not_allowed"),
         ("DELETE", "/v1/documents", 405, "method_not_allowed"),
         ("POST", "/healthz", 405, "method_not_allowed"),
+        ("TRACE", "/v1/ask", 405, "method_not_allowed"),
+        ("PROPFIND", "/v1/documents", 405, "method_not_allowed"),
+        ("CONNECT", "/v1/ask", 405, "method_not_allowed"),
+        ("TRACE", "/healthz", 405, "method_not_allowed"),
+        ("PROPFIND", "/v1/no-such-route", 404, "not_found"),
     ],
 )
 def test_unknown_ids_routes_and_methods_are_404_or_405(

@@ -46,16 +46,33 @@ def test_the_right_key_opens_the_api(locked: LiveServer) -> None:
     assert response.status_code == 200 and response.json()["citations"]
 
 
-def test_health_and_chat_page_stay_open_with_a_key(locked: LiveServer) -> None:
-    assert httpx.get(f"{locked.url}/healthz").status_code == 200
-    assert httpx.get(f"{locked.url}/").status_code == 200
+def test_health_stays_open_with_a_key_but_shows_versions_only_with_it(locked: LiveServer) -> None:
+    anonymous = httpx.get(f"{locked.url}/healthz")
+    assert anonymous.status_code == 200 and anonymous.json()["ready"] is True
+    assert anonymous.json()["versions"] is None
+    keyed = httpx.get(f"{locked.url}/healthz", headers={"Authorization": f"Bearer {KEY}"}).json()
+    assert keyed["versions"]["fastapi"] and keyed["versions"]["gradio"]
 
 
 def test_openapi_documents_the_bearer_scheme_when_a_key_is_set(locked: LiveServer) -> None:
-    schema = httpx.get(f"{locked.url}/openapi.json").json()
+    schema = httpx.get(f"{locked.url}/openapi.json", headers={"Authorization": f"Bearer {KEY}"}).json()
     assert schema["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     assert schema["paths"]["/v1/ask"]["post"]["security"] == [{"bearer": []}]
     assert "security" not in schema["paths"]["/healthz"]["get"]
+
+
+def test_without_a_key_the_docs_and_chat_config_are_public(api: httpx.Client) -> None:
+    for path in ("/docs", "/redoc", "/openapi.json", "/config"):
+        assert api.get(path).status_code == 200, path
+    assert api.get("/healthz").json()["versions"]["fastapi"]
+
+
+def test_openapi_states_the_configured_limits(api: httpx.Client, settings: Settings) -> None:
+    models = api.get("/openapi.json").json()["components"]["schemas"]
+    question = models["AskRequest"]["properties"]["question"]
+    assert question["maxLength"] == settings.max_question_chars and question["minLength"] == 1
+    assert models["AskRequest"]["properties"]["history"]["maxItems"] == settings.max_history_turns
+    assert models["ChatRequest"]["properties"]["messages"]["maxItems"] == settings.max_history_turns + 1
 
 
 def test_cors_allows_the_configured_origin_only(locked: LiveServer) -> None:
