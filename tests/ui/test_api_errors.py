@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from citeqa.qa import Answerer
+from citeqa.qa import Answerer, PassagesFound
 from citeqa.settings import Settings
 from tests.ui.conftest import QUESTIONS, api_server, assert_error, read_events
 
@@ -166,8 +166,8 @@ class _Exploding:
     def ask(self, *args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("secret internal detail")
 
-    def stream(self, *args: Any, **kwargs: Any) -> Iterator[tuple[str, Any]]:
-        yield "passages", []
+    def stream(self, *args: Any, **kwargs: Any) -> Iterator[PassagesFound]:
+        yield PassagesFound([])
         raise RuntimeError("secret internal detail")
 
 
