@@ -61,7 +61,9 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup)
 @click.option("--data-dir", type=click.Path(path_type=Path), help="index location (CITEQA_DATA_DIR)")
-@click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), help="folder of PDF, HTML, Markdown, text, DOCX files")
+@click.option(
+    "--corpus", "corpus_dir", type=click.Path(path_type=Path), help="folder of PDF, HTML, Markdown, text, DOCX files"
+)
 @click.pass_context
 def cli(ctx: click.Context, data_dir: Path | None, corpus_dir: Path | None) -> None:
     """citeqa: answers whose every claim cites a verbatim quote."""
