@@ -154,6 +154,14 @@ def load_table(load: Mapping[str, Any]) -> Table:
     return Table("HTTP load: `citeqa serve` on 127.0.0.1 (evals/load.py)", header, rows)
 
 
+def startup_table(startup: Mapping[str, Any]) -> Table:
+    header = ["command", "median s", "/ bare interpreter"]
+    rows = [[f"`{name}`", f"{row['s']:.2f}", f"{row['ratio']:.1f}"] for name, row in startup["commands"].items()]
+    rows.append(["`python -c pass`", f"{startup['interpreter_s']:.2f}", "1.0"])
+    note = f"Median of {startup['repeats']} runs each (evals/bench_startup.py)."
+    return Table("Command-line start-up", header, rows, note)
+
+
 def tables(result: Mapping[str, Any]) -> list[Table]:
     found = [
         latency_table(result["serving"]["latency_ms_beside_llamaindex"]),
@@ -165,6 +173,8 @@ def tables(result: Mapping[str, Any]) -> list[Table]:
         found.append(embedders_table(result["embedders"]))
     if result.get("load"):
         found.append(load_table(result["load"]))
+    if result.get("startup"):
+        found.append(startup_table(result["startup"]))
     return found
 
 

@@ -93,3 +93,13 @@ def test_no_source_module_imports_the_old_top_level_names() -> None:
         if target.split(".")[0] in old
     ]
     assert not offenders
+
+
+def test_qa_sees_the_index_only_through_its_protocol() -> None:
+    offenders = [
+        f"{p.relative_to(ROOT)}:{line} {target}"
+        for p in sorted((ROOT / "qa").rglob("*.py"))
+        for line, target in imported(p)
+        if floor_of(target) == "index" and target != "citeqa.index.protocol"
+    ]
+    assert not offenders

@@ -33,6 +33,7 @@ from ..evals.bench_embedders import RESULTS, compare
 from ..evals.bench_recall import answerable_items
 from ..evals.bench_report import require_markers, rewrite_readme, write
 from ..evals.bench_scale import build_scaled, folder_bytes
+from ..evals.bench_startup import measure as measure_startup
 from ..index import Index, Layout
 from ..settings import Settings
 
@@ -79,7 +80,9 @@ def run(settings: Settings, work: Path, sizes: list[int], with_load: bool) -> di
     data = work / "data"
     embedder = wiring.embedder_for(settings, indexing=True)
     _step(f"building the bundled corpus ({len(documents)} documents) and embedding its texts again")
-    result: dict[str, Any] = {"build": measure_build(documents, data, embedder, settings.max_tokens)}
+    _step("timing the command line's start-up against a bare interpreter")
+    result: dict[str, Any] = {"startup": measure_startup()}
+    result["build"] = measure_build(documents, data, embedder, settings.max_tokens)
     _step("probing a fresh process: cold start, memory, latency, recall")
     serving = probe(data, work / "probe-corpus.json")
     # The comparison runs in a process of its own, so LlamaIndex's index does not weigh on citeqa's memory.
