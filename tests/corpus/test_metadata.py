@@ -69,6 +69,24 @@ def test_an_emacs_mode_line_and_padding_are_not_part_of_the_title(tmp_path: Path
     assert (doc.title, doc.date) == ("GNU tar NEWS", "2023-07-18")
 
 
+def test_a_date_in_a_link_is_not_the_documents_date(tmp_path: Path) -> None:
+    (tmp_path / "faq.txt").write_text(
+        "Frequently Asked Questions\n\nSee http://example.org/1997/01/01/engine/ for the design.\n", encoding="utf-8"
+    )
+    (doc,) = read_corpus(tmp_path).documents
+    assert doc.date == ""
+
+
+def test_kind_comes_from_the_title_not_from_words_in_the_body(tmp_path: Path) -> None:
+    (tmp_path / "hacking.md").write_text(
+        "# Hacking on the Tool\n\nRead our contribution policy and the report template first.\n", encoding="utf-8"
+    )
+    (tmp_path / "note.txt").write_text("Dear members,\n\nThe hall is closed on Monday.\n", encoding="utf-8")
+    by_file = {d.source_file: d for d in read_corpus(tmp_path).documents}
+    assert by_file["hacking.md"].kind == "document"
+    assert by_file["note.txt"].kind == "letter"
+
+
 def test_a_date_below_the_header_area_is_not_taken(tmp_path: Path) -> None:
     lines = "\n".join(f"Line {n} of the minutes without any date." for n in range(30))
     (tmp_path / "long.txt").write_text(f"Long Minutes\n{lines}\nSigned 4 May 2001.\n", encoding="utf-8")
