@@ -7,6 +7,7 @@ import re
 _WORD = re.compile(r"[\w’']+", re.UNICODE)
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 # General English function words and the verbs people wrap a question in ("what did the text say about").
 # Nothing here may name a corpus's people, places or subjects: what is common in one corpus is learned
 # from its statistics, not listed.
@@ -47,3 +48,7 @@ def language_of(text: str, default: str = "en") -> str:
     if letters and len(_CJK.findall(text)) / letters > 0.3:
         return "zh"
     return default
+
+
+def years_in(text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(YEAR.findall(text)))

@@ -15,6 +15,7 @@ from typing import Any, Generic
 from ..corpus.text import tokenize
 from ..index.protocol import Span
 from .compose import cite_spans, dateline, extend_enumerations, merged_spans, pick
+from .direct import short_span
 from .errors import InvalidQuestionError
 from .events import AnswerDone, CitationAdded, Event, PassagesFound, TextDelta
 from .evidence import (
@@ -28,9 +29,9 @@ from .evidence import (
     unsupported_values,
 )
 from .llm_draft import Generator, LLMDraft
-from .models import Answer, Citation, Passage, Turn
+from .models import Answer, Citation, Passage, ShortAnswer, Turn
 from .plan import Filters, QueryPlan, make_plan
-from .quotes import verified
+from .quotes import citation, verified
 from .retrieve import IndexT, Retriever
 
 
@@ -51,6 +52,7 @@ class _Draft:
     citations: list[Citation]
     refusal: str | None = None
     corrected: bool = False
+    short: ShortAnswer | None = None
 
 
 class Answerer(Generic[IndexT]):
@@ -148,6 +150,7 @@ class Answerer(Generic[IndexT]):
             retrieval_query=plan.query,
             premise_corrected=draft.corrected,
             llm=generated.report if generated is not None else None,
+            short_answer=draft.short if draft.refusal is None and _cites(draft) else None,
         )
         if mode == "extractive":  # an LLM answer's claims went out as they were admitted
             for piece in re.findall(r"\S+\s*", answer.answer):
@@ -209,10 +212,24 @@ class Answerer(Generic[IndexT]):
             date_span = dateline(self.index.documents[first.document_id])
             if date_span is not None and not any(s.start <= date_span[0] and date_span[1] <= s.end for s in spans):
                 spans.append(Span(first.document_id, first.paragraph_id, *date_span))
-        lines, citations = cite_spans(spans, self.index.documents)
+        short = None if corrected else self._short(parsed, best)
+        lines, citations = cite_spans(spans, self.index.documents, first_marker=2 if short else 1)
+        if short is not None:
+            citations.insert(0, short)
+            lines.insert(0, f"{short.quote} [{short.marker}]")
         if corrected:
             lines.insert(0, f"The sources do not support {', '.join(f'“{m}”' for m in missing)} in the question.")
-        return _Draft("\n".join(lines), citations, corrected=corrected)
+        answer_to = ShortAnswer(text=short.quote, marker=short.marker) if short is not None else None
+        return _Draft("\n".join(lines), citations, corrected=corrected, short=answer_to)
+
+    def _short(self, parsed: Question, best: Scored) -> Citation | None:
+        """The direct answer to a date, place or figure question, cut from the best sentence, as citation [1]."""
+        found = short_span(parsed.slot, self._text(best), parsed.text, self.vocab.is_generic)
+        if found is None:
+            return None
+        span = best.span
+        doc = self.index.documents[span.document_id]
+        return citation(1, doc, span.paragraph_id, span.start + found[0], span.start + found[1])
 
     def _per_part(self, plan: QueryPlan, passages: list[Passage], chosen: list[Scored]) -> list[Scored]:
         """For a question that asks two things, the best sentence for each part not yet chosen."""
@@ -244,6 +261,12 @@ def _turns(history: Sequence[Turn | dict[str, Any]] | None) -> list[Turn]:
         except ValueError as exc:
             raise InvalidQuestionError(f"history turns need role 'user' or 'assistant' and content: {exc}") from exc
     return turns
+
+
+def _cites(draft: _Draft) -> bool:
+    """Whether the short answer's citation survived verification, as its text must be a verified quote."""
+    short = draft.short
+    return short is not None and any(c.marker == short.marker and c.quote == short.text for c in draft.citations)
 
 
 def _nearby(reason: str, passages: Sequence[Passage]) -> str:

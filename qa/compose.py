@@ -96,7 +96,9 @@ def dateline(document: Document) -> tuple[int, int] | None:
     return (at, at + len(year)) if at >= 0 else None
 
 
-def cite_spans(spans: Sequence[Span], documents: Mapping[str, Document]) -> tuple[list[str], list[Citation]]:
+def cite_spans(
+    spans: Sequence[Span], documents: Mapping[str, Document], first_marker: int = 1
+) -> tuple[list[str], list[Citation]]:
     """One line per document, in order of each document's best quote; markers in reading order."""
     order = list(dict.fromkeys(span.document_id for span in spans))
     lines: list[str] = []
@@ -106,7 +108,7 @@ def cite_spans(spans: Sequence[Span], documents: Mapping[str, Document]) -> tupl
         quotes = []
         for span in spans:
             if span.document_id == doc_id:
-                item = citation(len(citations) + 1, doc, span.paragraph_id, span.start, span.end)
+                item = citation(first_marker + len(citations), doc, span.paragraph_id, span.start, span.end)
                 citations.append(item)
                 quotes.append(f"“{item.quote}” [{item.marker}]")
         lines.append(f"In “{doc.title}” ({doc.date}): " + " ".join(quotes))

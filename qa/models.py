@@ -68,6 +68,13 @@ class LLMReport(BaseModel):
     model_ms: float | None = None  # the whole exchange with the model
 
 
+class ShortAnswer(BaseModel):
+    """The shortest verbatim span stating the asked fact; `text` is the quote of citation `marker`."""
+
+    text: str
+    marker: int
+
+
 class Answer(BaseModel):
     question: str
     answer: str
@@ -80,3 +87,4 @@ class Answer(BaseModel):
     retrieval_query: str = ""
     premise_corrected: bool = False
     llm: LLMReport | None = None
+    short_answer: ShortAnswer | None = None

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..corpus.text import years_in
 from ..index.protocol import SearchIndex
 from .evidence import question_parts
 from .followup import earlier_question
@@ -34,6 +35,7 @@ class QueryPlan:
     earlier: str | None
     filters: Filters
     vectors: Mapping[str, np.ndarray] = field(repr=False)
+    years: tuple[str, ...] = ()  # named in the question: a soft hint at which documents it is about
 
     @property
     def is_follow_up(self) -> bool:
@@ -64,4 +66,5 @@ def make_plan(
     parts = tuple(question_parts(question))
     parts = parts if len(parts) > 1 else ()
     texts = dict.fromkeys([query, question, *parts])
-    return QueryPlan(question, query, parts, earlier, filters, {text: index.embed_query(text) for text in texts})
+    vectors = {text: index.embed_query(text) for text in texts}
+    return QueryPlan(question, query, parts, earlier, filters, vectors, years_in(query))

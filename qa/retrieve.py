@@ -8,13 +8,26 @@ from typing import Generic, TypeVar
 
 import numpy as np
 
-from ..corpus.text import language_of
+from ..corpus.text import language_of, tokenize
 from ..index.protocol import SearchIndex
 from .models import Agreement, Passage
 from .plan import Filters, QueryPlan
 
 # The store behind the protocol, so that an edge holding an Answerer can still reach its build's details.
 IndexT = TypeVar("IndexT", bound=SearchIndex)
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much a passage's metadata and its best sentence move it against the fused rank.
+
+    Fitted on the tune halves of every dev corpus by evals/fit_retrieval.py (its output:
+    evals/results/retrieval.json); 0 for all three is plain reciprocal-rank fusion.
+    """
+
+    year: float = 0.0  # the document's date, title or heading names a year the question names
+    title: float = 0.0  # share of the document title's and section heading's words the question uses
+    sentence: float = 0.0  # cosine of the passage's best sentence to the question
 
 
 @dataclass(frozen=True)
@@ -35,8 +48,10 @@ class Retriever(Generic[IndexT]):
         lexical_weight: float = 0.7,
         candidates: int = 40,
         duplicate_similarity: float = 0.945,
+        weights: Weights = Weights(),
     ) -> None:
         self.index = index
+        self.weights = weights
         self.rrf_k = rrf_k
         self.dense_weight = dense_weight
         self.lexical_weight = lexical_weight
@@ -80,16 +95,23 @@ class Retriever(Generic[IndexT]):
     def retrieve(self, plan: QueryPlan, k: int = 5) -> list[Passage]:
         """The passages for a question's plan; a two-part question interleaves the parts' own rankings."""
         if plan.parts and not plan.is_follow_up:
-            rankings = [self.search(part, plan.vector(part), k, plan.filters) for part in plan.parts]
+            rankings = [self.search(part, plan.vector(part), k, plan.filters, plan.years) for part in plan.parts]
             return _interleave(rankings, k)
-        return self.search(plan.query, plan.vector(plan.query), k, plan.filters)
+        return self.search(plan.query, plan.vector(plan.query), k, plan.filters, plan.years)
 
-    def search(self, query: str, vector: np.ndarray, k: int = 5, filters: Filters = Filters()) -> list[Passage]:
+    def search(
+        self,
+        query: str,
+        vector: np.ndarray,
+        k: int = 5,
+        filters: Filters = Filters(),
+        years: Sequence[str] = (),
+    ) -> list[Passage]:
         ranked = self.fused(query, vector, filters)
         wanted = language_of(query)
         same_language = [r for r in ranked if self.index.paragraph(r.paragraph_id).language == wanted]
         # A question in one language is answered from paragraphs in that language when there are any.
-        ranked = same_language or ranked
+        ranked = self._reordered((same_language or ranked)[: self.candidates], query, vector, years)
         chosen: list[Passage] = []
         for item in ranked:
             if len(chosen) >= k:
@@ -100,6 +122,30 @@ class Retriever(Generic[IndexT]):
                 continue
             chosen.append(self._passage(item))
         return chosen
+
+    def _reordered(self, ranked: list[Ranked], query: str, vector: np.ndarray, years: Sequence[str]) -> list[Ranked]:
+        """The candidates ordered by fused rank plus what their metadata and best sentence say."""
+        w = self.weights
+        if not ranked or (w.year == 0 and w.title == 0 and w.sentence == 0):
+            return ranked
+        top = ranked[0].score
+        words = set(tokenize(query))
+        scored = []
+        for item in ranked:
+            paragraph = self.index.paragraph(item.paragraph_id)
+            doc = self.index.documents[paragraph.document_id]
+            named = f"{doc.title} {paragraph.heading}"
+            score = item.score / top
+            if years and (doc.date[:4] in years or any(y in named for y in years)):
+                score += w.year
+            title_words = set(tokenize(named))
+            if title_words:
+                score += w.title * len(title_words & words) / len(title_words)
+            sentences = self.index.sentences(item.paragraph_id)
+            if sentences:
+                score += w.sentence * max(float(s.vector @ vector) for s in sentences)
+            scored.append(Ranked(item.paragraph_id, score, item.dense, item.lexical))
+        return sorted(scored, key=lambda r: -r.score)
 
     def _twin_of(self, pid: str, chosen: Sequence[Passage]) -> Passage | None:
         """The chosen passage of another document that says the same (the same speech told again)."""

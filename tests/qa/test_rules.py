@@ -90,3 +90,17 @@ def test_plan_of_a_two_part_question_retrieves_each_part(answerer: Answerer[Memo
     assert plan.parts == ("What do the orchard members share", "where is the harbour festival held")
     passages = answerer.retrieve(plan)
     assert {p.document_id for p in passages[:2]} == {"orchard", "harbour"}
+
+
+def test_a_place_question_opens_with_the_place_as_a_cited_short_answer(answerer: Answerer[MemoryIndex]) -> None:
+    answer = answerer.ask("Where is the harbour festival held?")
+    assert answer.short_answer is not None
+    assert answer.short_answer.text == "Valmora"
+    first = answer.citations[0]
+    assert (first.marker, first.quote) == (answer.short_answer.marker, "Valmora")
+    assert is_verbatim(first, answerer.index.documents)
+    assert answer.answer.startswith("Valmora [1]")
+
+
+def test_an_open_question_has_no_short_answer(answerer: Answerer[MemoryIndex]) -> None:
+    assert answerer.ask("What do the orchard members share?").short_answer is None

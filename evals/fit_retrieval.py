@@ -1,0 +1,99 @@
+"""Fit the retriever's metadata and sentence weights on the tune halves of every dev corpus.
+
+    python -m citeqa.evals.fit_retrieval [--data-dir DIR]
+
+Builds (or reuses) one index per corpus of datasets/corpora.json, then searches a small grid of
+qa.retrieve.Weights for the best mean evidence recall@5 over the corpora's tune halves: a weight that
+helps one corpus and hurts another loses to one that helps both. The held-out halves are reported for
+the chosen weights and for plain fusion, never used to choose. Writes results/retrieval.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import statistics
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import wiring
+from ..index import Index
+from ..qa import Retriever
+from ..qa.retrieve import Weights
+from ..settings import Settings
+from .bench_recall import Golds, answerable_items, recall_at
+from .corpora import DevCorpus, load_manifest
+from .dataset import Item, select_split
+
+RESULTS = Path(__file__).resolve().parent / "results" / "retrieval.json"
+GRID = {"year": (0.0, 0.1, 0.2, 0.4), "title": (0.0, 0.1, 0.2, 0.4), "sentence": (0.0, 0.5, 1.0, 2.0, 4.0)}
+
+
+@dataclass(frozen=True)
+class Fold:
+    corpus: str
+    index: Index
+    tune: tuple[list[Item], Golds]
+    heldout: tuple[list[Item], Golds]
+
+
+def open_corpus(corpus: DevCorpus, data_root: Path) -> Index:
+    settings = Settings.model_validate({"data_dir": data_root / corpus.name, "corpus_dir": corpus.documents})
+    embedder = wiring.embedder_for(settings, indexing=True)
+    wiring.build(settings, embedder)
+    return wiring.open_index(settings, embedder)
+
+
+def folds(corpora: Sequence[DevCorpus], data_root: Path) -> list[Fold]:
+    found = []
+    for corpus in corpora:
+        index = open_corpus(corpus, data_root)
+        items, golds = answerable_items(list(index.documents.values()), corpus.dataset)
+        halves = [select_split(items, half) for half in ("tune", "heldout")]
+        found.append(Fold(corpus.name, index, *((h, {i.id: golds[i.id] for i in h}) for h in halves)))
+    return found
+
+
+def _recall(fold: Fold, half: str, weights: Weights) -> float:
+    items, golds = fold.tune if half == "tune" else fold.heldout
+    return recall_at(Retriever(fold.index, weights=weights), items, golds) or 0.0
+
+
+def fit(found: Sequence[Fold]) -> dict[str, Any]:
+    """The grid point with the best mean tune recall@5 (ties go to the smaller weights)."""
+    best: tuple[float, Weights] | None = None
+    for year, title, sentence in itertools.product(GRID["year"], GRID["title"], GRID["sentence"]):
+        weights = Weights(year, title, sentence)
+        mean = statistics.fmean(_recall(f, "tune", weights) for f in found)
+        if best is None or mean > best[0] + 1e-9:
+            best = (mean, weights)
+    assert best is not None
+    chosen, plain = best[1], Weights()
+    return {
+        "weights": asdict(chosen),
+        "grid": {k: list(v) for k, v in GRID.items()},
+        "recall@5": {
+            f.corpus: {
+                half: {"fitted": round(_recall(f, half, chosen), 3), "plain_fusion": round(_recall(f, half, plain), 3)}
+                for half in ("tune", "heldout")
+            }
+            for f in found
+        },
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, default=Path("artifacts/fit"), help="indexes of the dev corpora")
+    args = parser.parse_args(argv)
+    result = fit(folds(load_manifest(), args.data_dir))
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(result, indent=1))
+
+
+if __name__ == "__main__":
+    main()

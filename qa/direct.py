@@ -1,0 +1,51 @@
+"""A direct answer: the shortest verbatim span of the best sentence that states the asked fact.
+
+"When was the festival held?" opens with "June 4, 2021 [1]" rather than a whole paragraph; the span is
+cut from the source and cited like every other quote.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+_MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_DATE = re.compile(
+    rf"\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}(?:\s+\d{{4}})?\b"
+    rf"|\b{_MONTHS}\s+\d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b(?:1[89]|20)\d\d\b"
+)
+_NAME = r"[A-Z][\w'’-]+(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w'’-]+)*"
+_PLACE = re.compile(rf"\b(?:in|at)\s+(?:the\s+)?({_NAME})")
+_QUANTITY = (
+    r"(?:[$¥€£]\s?)?\d[\d,.]*(?:\s?%|\s+(?:percent|per\s+cent|million|billion|trillion|thousand|hundred))*"
+    r"(?:\s+(?:yuan|dollars?|euros?|pounds?|[a-zA-Z]+))?"
+)
+_NUMBER = re.compile(
+    rf"(?<![\w.]){_QUANTITY}|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+    r"forty|fifty|hundreds?|thousands?|millions?|dozens?)\s+[a-z]+",
+    re.IGNORECASE,
+)
+_PATTERNS = {"date": _DATE, "place": _PLACE, "number": _NUMBER, "amount": _NUMBER}
+
+
+def short_span(
+    slot: str | None, sentence: str, question: str, is_generic: Callable[[str], bool]
+) -> tuple[int, int] | None:
+    """Offsets within `sentence` of the asked fact, or None (an open question, or no clean expression).
+
+    Expressions the question itself contains are passed over: they name what is asked about, not the answer.
+    `is_generic` tells names too common in the corpus to be an answer (the corpus's own country, say).
+    """
+    pattern = _PATTERNS.get(slot or "")
+    if pattern is None:
+        return None
+    lowered = question.lower()
+    for match in pattern.finditer(sentence):
+        group = 1 if slot == "place" else 0
+        text = match.group(group).strip(" ,.;:")
+        if not text or text.lower() in lowered or (slot == "place" and is_generic(text)):
+            continue
+        start = match.start(group) + match.group(group).index(text)
+        return start, start + len(text)
+    return None
