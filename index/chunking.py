@@ -16,8 +16,10 @@ from ..corpus import Document
 from ..corpus.text import language_of
 from .sentences import sentence_spans
 
-CHUNKER_VERSION = "2"
+# 3: sentences run on across the line breaks of hard-wrapped text; tiny tail parts join the part before.
+CHUNKER_VERSION = "3"
 BODY = "body"
+MIN_PART_TOKENS = 24
 
 _BOILERPLATE = re.compile(
     r"©|all rights reserved|not to be republished|^share this$|^(wordpress|disqus|facebook|twitter|weibo|wechat)"
@@ -138,6 +140,10 @@ def _parts(text: str, start: int, end: int, max_tokens: int, count: Callable[[st
             part_start, part_end = s, e
     if part_start >= 0:
         parts.append((part_start, part_end))
+    # A tail of a sentence or two would stand alone without the context that makes it retrievable: it joins
+    # the part before it, which may then run a little over max_tokens.
+    if len(parts) > 1 and count(text[parts[-1][0] : parts[-1][1]]) < MIN_PART_TOKENS:
+        parts[-2:] = [(parts[-2][0], parts[-1][1])]
     return parts
 
 

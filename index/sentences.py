@@ -49,9 +49,13 @@ _BOUNDARY = re.compile(
     rf"|(?<=[。！？])[{_CLOSERS}]*[{_SPACE}]*"
     # A NO-BREAK SPACE between a lower-case word and a capital: a sentence seam lost in translation.
     rf"|(?<=[a-z])\u00a0(?=[A-Z])"
-    # A line break inside a paragraph block.
+    # A line break inside a paragraph block (a seam unless the text is hard-wrapped: see _wrapped).
     r"|\n+"
 )
+# A line at least this long that ends mid-sentence was wrapped at a fixed width (fmt, an editor at 72 or
+# 80 columns), so the sentence goes on in the next line; a shorter one ends a list item or a heading.
+_WRAP_CHARS = 50
+_LIST_ITEM = re.compile(r"[ \t]*([-*+•]|\d+[.)]|[a-z][.)])\s")
 _EDGE = f"{_SPACE}"
 
 
@@ -71,6 +75,17 @@ def _is_abbreviation(text: str, cut: int) -> bool:
     return token in _ABBREVIATIONS or len(token) == 1
 
 
+def _wrapped(text: str, cut: int, after: int) -> bool:
+    """Whether the line break at text[cut:after] only wraps a sentence that goes on in the next line."""
+    if text[cut:after].count("\n") > 1:
+        return False
+    line_start = text.rfind("\n", 0, cut) + 1
+    line = text[line_start:cut].rstrip()
+    if len(line) < _WRAP_CHARS or line.endswith((".", "!", "?", ":", ";")):
+        return False
+    return not _LIST_ITEM.match(text, after)
+
+
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Non-empty sentence spans of text[start:end], trimmed of surrounding white space."""
     end = len(text) if end is None else end
@@ -82,6 +97,8 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         while cut < match.end() and text[cut] in _CLOSERS:
             cut += 1
         if text[match.start() - 1 : match.start()] == "." and _is_abbreviation(text, match.start()):
+            continue
+        if match.group(0).startswith("\n") and _wrapped(text, match.start(), match.end()):
             continue
         s, e = _trim(text, cursor, cut)
         if e > s:

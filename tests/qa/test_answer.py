@@ -6,7 +6,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from citeqa.qa import Answer, Answerer, Filters, InvalidQuestionError
+from citeqa.qa import (
+    Answer,
+    AnswerDone,
+    Answerer,
+    CitationAdded,
+    Filters,
+    InvalidQuestionError,
+    PassagesFound,
+    TextDelta,
+)
 from citeqa.qa.quotes import is_verbatim
 
 
@@ -100,11 +109,12 @@ def test_malformed_history_is_an_invalid_question(answerer: Answerer) -> None:
 
 def test_stream_yields_passages_first_and_the_answer_last(answerer: Answerer) -> None:
     events = list(answerer.stream("What did Xi say about talent?"))
-    kinds = [k for k, _ in events]
-    assert kinds[0] == "passages" and kinds[-1] == "done"
-    assert "delta" in kinds and kinds.index("delta") < kinds.index("citation")
-    done = events[-1][1]
-    assert "".join(p for k, p in events if k == "delta") == done.answer
+    kinds = [type(e) for e in events]
+    assert kinds[0] is PassagesFound and kinds[-1] is AnswerDone
+    assert TextDelta in kinds and kinds.index(TextDelta) < kinds.index(CitationAdded)
+    done = events[-1]
+    assert isinstance(done, AnswerDone)
+    assert "".join(e.text for e in events if isinstance(e, TextDelta)) == done.answer.answer
 
 
 _questions = st.one_of(
