@@ -19,14 +19,21 @@ from importlib.metadata import version
 from .base import Extracted, PageSpan, UnreadableFile, tidy_lines
 
 PAGE_BREAK = "\n\n"
-_ITEM = re.compile(r"^([-•–*]|\(?\d+[.)]|\(?[a-z][.)])\s")
+_ITEM = re.compile(r"^([-•–*]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")  # "2024. The" is a wrapped line, not item 2024
 _FULL_LINE = 0.6  # of the block's longest line: a line this long was wrapped, not ended
+_SENTENCE_END = tuple(".!?;:,")
 
 
 def _unwrap(block: str) -> str:
-    """One paragraph's wrapped lines joined with spaces; short lines and list items keep their breaks."""
+    """One paragraph's wrapped lines joined with spaces; short lines and list items keep their breaks.
+
+    A short first line without a sentence's end, set right above a paragraph, is its heading: a blank
+    line after it lets the chunker carry it as the section of what follows.
+    """
     lines = block.split("\n")
     width = max(len(line) for line in lines)
+    if len(lines) > 1 and len(lines[0]) < _FULL_LINE * width and not lines[0].endswith(_SENTENCE_END):
+        return lines[0] + "\n\n" + _unwrap("\n".join(lines[1:]))
     out = lines[0]
     for previous, line in itertools.pairwise(lines):
         wrapped = len(previous) >= _FULL_LINE * width and not _ITEM.match(line)

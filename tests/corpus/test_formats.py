@@ -43,6 +43,25 @@ def test_pdf_paragraphs_are_chunks_that_carry_their_page(tmp_path: Path) -> None
     assert all(doc.text[c.start : c.end] == c.text for c in body)
 
 
+def test_a_pdf_heading_set_above_its_paragraph_becomes_the_section_of_that_paragraph(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(0, 6, "Annual Report of the Harbour Board")
+    pdf.ln(6)
+    pdf.set_font("Helvetica", "B", 14)
+    pdf.cell(0, 8, "Dredging", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(0, 6, "The eastern channel will be dredged in September 2024. " * 4)
+    pdf.output(str(tmp_path / "board.pdf"))
+    (doc,) = read_corpus(tmp_path).documents
+    body = [c for c in chunk_document(doc, 200, count_tokens) if c.role == BODY]
+    assert [c.heading for c in body] == ["Dredging"]
+    assert body[0].text.startswith("The eastern channel") and "\n" not in body[0].text
+
+
 def test_html_keeps_the_main_content_and_drops_navigation_footer_scripts_and_cookie_notes() -> None:
     out = extract(".html", HTML_PAGE.encode())
     assert "replanting willow and alder" in out.text

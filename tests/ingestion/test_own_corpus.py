@@ -93,12 +93,13 @@ def test_ask_cites_the_pdf_page_with_a_verbatim_quote_of_the_stored_text(
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
     assert not answer["refused"], answer
-    (cited,) = [c for c in answer["citations"] if c["source_file"] == "harbour-report.pdf"]
-    text = index.documents[cited["document_id"]].text
-    assert cited["quote"] == text[cited["start"] : cited["end"]]
-    assert "September 2024" in cited["quote"]
-    assert cited["page"] == 2
-    assert cited["page_start"] <= cited["start"] < cited["end"] <= cited["page_end"]
+    cited = [c for c in answer["citations"] if c["source_file"] == "harbour-report.pdf"]
+    assert cited and any("September 2024" in c["quote"] for c in cited), answer["citations"]
+    text = index.documents["harbour-report"].text
+    for c in cited:
+        assert c["quote"] == text[c["start"] : c["end"]]
+        assert c["page"] == 2
+        assert c["page_start"] <= c["start"] < c["end"] <= c["page_end"]
     readable = citeqa("--corpus", str(folder), "ask", QUESTION, data=indexed[0])
     assert "Harbour Water Quality Report (2021-03-04) · p. 2 · " in readable.stdout
 
@@ -143,8 +144,10 @@ def test_documents_route_serves_the_stored_text_and_its_pages(server: LiveServer
     assert body["text"] == index.documents["harbour-report"].text
     assert [p["number"] for p in body["pages"]] == [1, 2, 4]
     assert body["extractor"].startswith("pypdf ") and body["derived_from"]["date"] == "PDF info /CreationDate"
-    (cited,) = [c for c in answer["citations"] if c["document_id"] == "harbour-report"]
-    assert body["text"][cited["start"] : cited["end"]] == cited["quote"] and cited["page"] == 2
+    cited = [c for c in answer["citations"] if c["document_id"] == "harbour-report"]
+    assert cited
+    for c in cited:
+        assert body["text"][c["start"] : c["end"]] == c["quote"] and c["page"] == 2
 
 
 CHROMIUM = Path("/usr/bin/chromium")
