@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from .. import wiring
 from ..corpus import CiteqaError
-from ..index import Embedder, Index, Layout
+from ..index import Index, Layout
 from ..qa import Answerer
 from ..settings import Settings
 from .errors import ERROR_RESPONSES, ApiError
@@ -105,9 +105,12 @@ class LiveAnswerer:
         pointer = self.layout.live_name()
         try:
             old = self._served.index if self._served is not None else None
-            embedder: Embedder = old.embedder if old is not None else wiring.embedder_for(self.settings)
-            index = wiring.open_index(self.settings, embedder)
-            served = Served(wiring.open_answerer(self.settings, index), index)
+            if old is None:
+                answerer = wiring.open_answerer(self.settings)
+            else:
+                # The embedder is the one part a new build does not change, and the slowest to load.
+                answerer = wiring.open_answerer(self.settings, wiring.open_index(self.settings, old.embedder))
+            served = Served(answerer, answerer.index if isinstance(answerer.index, Index) else None)
         except Exception:
             self._failed = pointer
             raise
