@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -35,11 +36,13 @@ def _env(data_dir: Path) -> dict[str, str]:
 
 
 @contextmanager
-def _served(data_dir: Path, *args: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+def _served(
+    data_dir: Path, *args: str, env: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     port = free_port()
     process = subprocess.Popen(
         _command("serve", "--port", str(port), *args),
-        env=_env(data_dir),
+        env=env or _env(data_dir),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -52,12 +55,13 @@ def _served(data_dir: Path, *args: str) -> Iterator[tuple[str, subprocess.Popen[
         )
         yield f"http://127.0.0.1:{port}", process
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def _wait_until_ready(url: str, timeout: float = 90) -> None:
@@ -119,3 +123,52 @@ def test_serve_with_a_mismatched_index_fails_in_one_line(settings: Settings, ind
     manifest_file.write_text(json.dumps(manifest), encoding="utf-8")
     line = _serve_fails(data_dir, "--port", str(free_port()))
     assert line.startswith("citeqa: ") and "rebuild" in line
+
+
+def _served_with(data_dir: Path, **env: str) -> Any:
+    """`citeqa serve` with extra CITEQA_* settings in its environment."""
+    extra = {f"CITEQA_{name.upper()}": value for name, value in env.items()}
+    return _served(data_dir, env={**_env(data_dir), **extra})
+
+
+def _stderr_after(process: subprocess.Popen[str]) -> str:
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=20)
+    return err
+
+
+def test_a_spoofed_forwarded_for_does_not_change_the_client_unless_the_proxy_is_trusted(
+    settings: Settings, index: Index
+) -> None:
+    with _served_with(settings.data_dir, rate_limit_per_minute="3") as (url, process):
+        _wait_until_ready(url)
+        spoofed = [httpx.get(f"{url}/v1/models", headers={"X-Forwarded-For": f"10.0.0.{i}"}) for i in range(5)]
+        assert [r.status_code for r in spoofed] == [200, 200, 200, 429, 429]
+        log = _stderr_after(process)
+    clients = {json.loads(line)["client"] for line in log.splitlines() if '"/v1/models"' in line}
+    assert clients == {"127.0.0.1"}
+
+    with _served_with(settings.data_dir, rate_limit_per_minute="3", trusted_proxies='["127.0.0.1"]') as (url, process):
+        _wait_until_ready(url)
+        forwarded = [httpx.get(f"{url}/v1/models", headers={"X-Forwarded-For": f"10.0.0.{i}"}) for i in range(5)]
+        assert [r.status_code for r in forwarded] == [200] * 5
+        log = _stderr_after(process)
+    clients = {json.loads(line)["client"] for line in log.splitlines() if '"/v1/models"' in line}
+    assert clients == {f"10.0.0.{i}" for i in range(5)}
+
+
+def test_a_slow_client_is_cut_off_and_the_log_keeps_to_api_calls(settings: Settings, index: Index) -> None:
+    with _served_with(settings.data_dir, read_timeout="1") as (url, process):
+        _wait_until_ready(url)
+        port = int(url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=15) as slow:
+            slow.sendall(b"POST /v1/ask HTTP/1.1\r\nHost: x\r\n")  # ... and never the rest
+            assert slow.recv(1024) == b""  # closed by the server, well before the socket's own 15 s
+        # A client that keeps to time is served as before.
+        assert httpx.post(f"{url}/v1/ask", json={"question": QUESTIONS[0]}, timeout=60).status_code == 200
+        assert httpx.get(f"{url}/").status_code == 200
+        assert httpx.get(f"{url}/theme.css").status_code == 200
+        log = _stderr_after(process)
+    paths = [json.loads(line)["path"] for line in log.splitlines() if line.startswith("{")]
+    # Page loads, assets and health polls are debug lines; API calls stay in the log.
+    assert "/v1/ask" in paths and "/" not in paths and "/theme.css" not in paths and "/healthz" not in paths
