@@ -37,12 +37,13 @@ class Skipped:
 
 @dataclass(frozen=True)
 class FileEvent:
-    """One file done: `done` of `total`, and why it was skipped if it was."""
+    """A file about to be read (`reading`), or done: `done` of `total`, and why it was skipped if it was."""
 
     source_file: str
     done: int
     total: int
     skipped: Skipped | None = None
+    reading: bool = False
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,8 @@ def read_corpus(
     report = CorpusReport(root)
     for done, (path, doc_id) in enumerate(_ids(paths).items(), start=1):
         skipped = None
+        if progress:
+            progress(FileEvent(path.name, done - 1, len(paths), reading=True))
         try:
             data, stat = _read(path, max_file_bytes)
             document = _load_one(path, data, doc_id)

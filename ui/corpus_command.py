@@ -27,7 +27,9 @@ def _extract(settings: Settings) -> CorpusReport:
         nonlocal bar
         if bar is None:
             bar = tqdm(total=event.total, unit="file", desc="extracting", file=sys.stderr, leave=True)
-        bar.set_postfix_str(event.source_file[-40:], refresh=False)
+        if event.reading:
+            bar.set_postfix_str(event.source_file[-40:])
+            return
         if event.skipped is not None:
             bar.write(event.skipped.line(), file=sys.stderr)
         bar.update(event.done - bar.n)

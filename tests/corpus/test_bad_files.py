@@ -76,7 +76,7 @@ def test_a_file_that_vanishes_while_the_folder_is_read_is_skipped(folder: Path) 
     (folder / "z-gone.txt").write_text("Gone\n\nThis file is deleted before it is read.\n", encoding="utf-8")
 
     def delete_the_last(event: FileEvent) -> None:
-        if event.source_file == "a-first.txt":
+        if event.source_file == "a-first.txt" and not event.reading:
             (folder / "z-gone.txt").unlink()
 
     report = read_corpus(folder, progress=delete_the_last)
@@ -84,12 +84,17 @@ def test_a_file_that_vanishes_while_the_folder_is_read_is_skipped(folder: Path) 
     assert [s.line() for s in report.skipped] == ["skipped z-gone.txt: vanished before it could be read"]
 
 
-def test_every_file_reports_progress_once_with_its_skip_reason(folder: Path) -> None:
+def test_every_file_reports_progress_before_and_after_reading_with_its_skip_reason(folder: Path) -> None:
     (folder / "blank.txt").write_text("", encoding="utf-8")
     events: list[FileEvent] = []
     read_corpus(folder, progress=events.append)
-    assert [(e.source_file, e.done, e.total) for e in events] == [("blank.txt", 1, 2), ("good.txt", 2, 2)]
-    assert events[0].skipped is not None and events[1].skipped is None
+    assert [(e.source_file, e.done, e.total, e.reading) for e in events] == [
+        ("blank.txt", 0, 2, True),
+        ("blank.txt", 1, 2, False),
+        ("good.txt", 1, 2, True),
+        ("good.txt", 2, 2, False),
+    ]
+    assert events[1].skipped is not None and events[3].skipped is None
 
 
 def test_a_file_changed_after_it_was_read_is_detected_by_its_hash(folder: Path) -> None:
