@@ -38,6 +38,11 @@ CSS = """
     border: 1px solid var(--border-color-primary); border-radius: 8px; background: var(--background-fill-primary);
   }
   .cq-marker { font-weight: 700; font-size: 0.85em; color: var(--color-accent); }
+  .cq-marker[role="button"] { cursor: pointer; text-decoration: underline dotted; text-underline-offset: 2px; }
+  .cq-marker[role="button"]:focus-visible { outline: 2px solid var(--color-accent); outline-offset: 1px; }
+  .cq-cites > li.cq-picked { border-color: #d97706; box-shadow: 0 0 0 2px #fcd34d; }
+  .cq-cites > li:focus { outline: none; }
+  .cq-notice { margin: 0; color: #b91c1c; font-weight: 600; }
   .cq-wait { color: #52525b; font-style: italic; }
   .cq-refusal {
     background: #fffbeb; color: #78350f; border: 1px solid #f59e0b; border-left-width: 6px;
@@ -48,6 +53,13 @@ CSS = """
   .cq-refused .cq-h { color: #b45309; }
   .cq-refused .cq-cites > li { border-color: #fcd34d; }
 }
+/* The chat's label sits in its own row: floating, it covered the first lines whenever the chat scrolled. */
+#cq-chat label[data-testid="block-label"].float { position: static; margin-bottom: 0; }
+#cq-chat .bubble-wrap { border-top: 1px solid var(--border-color-primary); }
+/* The notice line takes no room until there is something to say. */
+#cq-notice:not(:has(.cq-notice)) { display: none; }
+/* Only one footer link is shown (settings), so the "·" separators have nothing to separate. */
+footer[aria-label="Gradio footer navigation"] .divider { display: none; }
 .dark .gradio-container {
   .cq-meta, .cq-score, .cq-wait, .cq-retrieved summary { color: #a1a1aa; }
 }
@@ -56,8 +68,57 @@ CSS = """
 # Runs once when the sources panel mounts; delegation on the panel keeps working as its HTML is replaced.
 # Links are handled here rather than followed: the page has a <base href>, so a bare "#id" link
 # would navigate whenever the page address carries a query string.
+# Every panel the server sends is kept by its turn, so a badge in an earlier answer puts that answer's
+# panel back without asking the server again; a new conversation (the catalog, no turn) forgets them.
 SOURCES_JS = """
 let lastLink = null;
+const panels = new Map();
+const turnOf = (html) => (/^<div class="cq-panel[^"]*" data-turn="(\\d+)"/.exec(html || '') || [])[1];
+const remember = () => {
+  const turn = turnOf(props.value);
+  if (turn === undefined) panels.clear();
+  else panels.set(turn, props.value);
+};
+const pick = (marker) => {
+  const panel = element.querySelector('.cq-panel');
+  const card = panel && panel.querySelector(`li.cq-cite[data-markers~="${marker}"]`);
+  if (!card) return false;
+  panel.classList.remove('cq-reading');
+  panel.querySelectorAll('.cq-doc').forEach((doc) => doc.classList.remove('cq-shown'));
+  panel.querySelectorAll('li.cq-picked').forEach((li) => li.classList.remove('cq-picked'));
+  card.classList.add('cq-picked');
+  card.scrollIntoView({block: 'nearest'});
+  card.focus({preventScroll: true});
+  return true;
+};
+const showSource = (turn, marker) => {
+  const shown = element.querySelector('.cq-panel');
+  if (shown && shown.dataset.turn === turn) return pick(marker);
+  if (!panels.has(turn)) return false;
+  props.value = panels.get(turn);
+  // The template re-renders asynchronously: pick the card once the panel of that turn is in place.
+  let frames = 0;
+  const wait = () => {
+    const now = element.querySelector('.cq-panel');
+    if (now && now.dataset.turn === turn) pick(marker);
+    else if (frames++ < 120) requestAnimationFrame(wait);
+  };
+  requestAnimationFrame(wait);
+  return true;
+};
+remember();
+watch('value', remember);
+// A badge in the chat reads "cq-src cq-t<turn> cq-n<marker>" (ui/chat_render.py, answer_html).
+const showBadge = (event) => {
+  const badge = event.target.closest && event.target.closest('.cq-marker.cq-src');
+  if (!badge || element.contains(badge)) return false;
+  const [, turn, marker] = /\\bcq-t(\\d+) cq-n(\\d+)\\b/.exec(badge.className) || [];
+  return turn !== undefined && showSource(turn, marker);
+};
+document.addEventListener('click', showBadge);
+document.addEventListener('keydown', (event) => {
+  if ((event.key === 'Enter' || event.key === ' ') && showBadge(event)) event.preventDefault();
+});
 element.addEventListener('click', (event) => {
   const link = event.target.closest('a.cq-open');
   if (link) {

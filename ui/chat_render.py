@@ -15,6 +15,7 @@ from html import escape
 from ..corpus import Document
 from ..index.chunking import Chunk
 from ..qa import Answer, Citation, Passage
+from .wording import plural, quoted, score
 
 _MARKER = re.compile(r"\[(\d+)\]")
 
@@ -26,6 +27,7 @@ class Span:
     start: int
     end: int
     anchor: str
+    markers: tuple[int, ...] = ()
 
 
 def _meta(*parts: str) -> str:
@@ -36,15 +38,21 @@ def _paragraphs(text: str) -> str:
     return "".join(f"<p>{line}</p>" for line in text.split("\n") if line.strip())
 
 
-def answer_html(text: str, markers: Iterable[int] = ()) -> str:
-    """An answer's text as paragraphs; markers that have a citation become badges."""
+def answer_html(text: str, markers: Iterable[int] = (), turn: int = 0) -> str:
+    """An answer's text as paragraphs; markers that have a citation become badges.
+
+    A badge names its turn, so that a click on an earlier answer's badge brings that answer's sources back.
+    In classes, not data attributes: the chat's HTML sanitizer keeps `class` but drops `data-*`.
+    """
     cited = set(markers)
 
     def badge(match: re.Match[str]) -> str:
-        if int(match.group(1)) not in cited:
+        n = match.group(1)
+        if int(n) not in cited:
             return match.group(0)
         return (
-            f'<span class="cq-marker" title="Source {match.group(1)}, shown beside the chat">[{match.group(1)}]</span>'
+            f'<span class="cq-marker cq-src cq-t{turn} cq-n{n}" role="button" tabindex="0" '
+            f'title="Show source {n} beside the chat">[{n}]</span>'
         )
 
     return f'<div class="cq-answer">{_paragraphs(_MARKER.sub(badge, escape(text)))}</div>'
@@ -73,7 +81,7 @@ def catalog_html(documents: Iterable[Document]) -> str:
     span = f"{escape(docs[0].date[:4])}–{escape(docs[-1].date[:4])}" if docs else ""
     return (
         '<div class="cq-panel"><h2 class="cq-h">What the corpus holds</h2>'
-        f'<p class="cq-lead">{len(docs)} documents, {span}. Every answer quotes them word for word; '
+        f'<p class="cq-lead">{plural(len(docs), "document")}, {span}. Every answer quotes them word for word; '
         "the quotes appear here, highlighted in their paragraph, with a link to the whole document.</p>"
         f'<ul class="cq-catalog">{items}</ul></div>'
     )
@@ -107,8 +115,9 @@ def _highlight(text: str, lo: int, hi: int, spans: Sequence[Span], with_ids: boo
         if start >= end:
             continue
         anchor = f' id="{span.anchor}" tabindex="-1"' if with_ids else ""
+        markers = " ".join(map(str, span.markers))
         out.append(escape(text[at:start]))
-        out.append(f'<mark class="cq-quote"{anchor}>{escape(text[start:end])}</mark>')
+        out.append(f'<mark class="cq-quote" data-markers="{markers}"{anchor}>{escape(text[start:end])}</mark>')
         at = end
     out.append(escape(text[at:hi]))
     return "".join(out)
@@ -124,22 +133,22 @@ def _document_spans(citations: Sequence[Citation], prefix: str) -> tuple[list[Sp
     for c in sorted(citations, key=lambda c: (c.start, c.end)):
         if spans and c.start < spans[-1].end:
             last = spans[-1]
-            spans[-1] = Span(last.start, max(last.end, c.end), last.anchor)
+            spans[-1] = Span(last.start, max(last.end, c.end), last.anchor, (*last.markers, c.marker))
         else:
-            spans.append(Span(c.start, c.end, f"{prefix}-q{c.marker}"))
+            spans.append(Span(c.start, c.end, f"{prefix}-q{c.marker}", (c.marker,)))
         anchor_of[c.marker] = spans[-1].anchor
     return spans, anchor_of
 
 
-def _agreement(citation: Citation, passages: Sequence[Passage]) -> str:
-    titles = [a.title for p in passages if p.paragraph_id == citation.paragraph_id for a in p.agreement]
+def _agreement(paragraph_id: str, passages: Sequence[Passage]) -> str:
+    titles = [a.title for p in passages if p.paragraph_id == paragraph_id for a in p.agreement]
     if not titles:
         return ""
     return f'<p class="cq-agree">Also stated in: {escape(", ".join(dict.fromkeys(titles)))}</p>'
 
 
 def sources_html(answer: Answer, documents: Mapping[str, Document], chunks: Mapping[str, Chunk], turn: int) -> str:
-    """The sources panel for one answer: a card per citation, and each cited document in full."""
+    """The sources panel for one answer: a card per cited paragraph, and each cited document in full."""
     if answer.refused:
         return _nearest_html(answer, turn)
     prefix = f"cq-t{turn}"
@@ -156,26 +165,47 @@ def sources_html(answer: Answer, documents: Mapping[str, Document], chunks: Mapp
         views.append(
             f'<section class="cq-doc" aria-label="Whole document: {escape(doc.title)}">'
             '<div><button type="button" class="cq-back">← Back to sources</button>'
-            f'<p class="cq-title">{escape(doc.title)}</p><p class="cq-meta">{_meta(doc.date, doc.kind, doc.source_file)}</p>'
+            f'<p class="cq-title">{escape(doc.title)}</p><p class="cq-meta">{_meta(doc.date, doc.kind)}</p>'
+            f'<p class="cq-meta cq-file">File {escape(doc.source_file)}</p>'
             f'</div><div class="cq-doc-text">{_document_text(doc, spans, f"{prefix}-d{n}")}</div></section>'
         )
         page_anchor.update({c.marker: f"{prefix}-d{n}-page{c.page}" for c in cited if c.page})
-    cards = []
+    by_paragraph: dict[tuple[str, str], list[Citation]] = {}
     for c in answer.citations:
-        doc = documents[c.document_id]
-        lo, hi = _context(c, doc, chunks)
-        paragraph = _highlight(doc.text, lo, hi, [Span(c.start, c.end, "")], with_ids=False)
-        cards.append(
-            f'<li class="cq-cite"><p class="cq-title"><span class="cq-marker">[{c.marker}]</span> {escape(doc.title)}</p>'
-            f'<p class="cq-meta">{_meta(doc.date, doc.kind)}{_page_link(c, page_anchor)}</p>'
-            f'<blockquote class="cq-context">{paragraph}</blockquote>'
-            f'{_agreement(c, answer.passages)}<a class="cq-open" href="#{anchor_of[c.marker]}">'
-            "Show in the whole document</a></li>"
-        )
+        by_paragraph.setdefault((c.document_id, c.paragraph_id), []).append(c)
+    cards = [
+        _card(cited, documents[cited[0].document_id], chunks, answer.passages, anchor_of, page_anchor)
+        for cited in by_paragraph.values()
+    ]
     return (
         f'<div class="cq-panel" data-turn="{turn}"><div class="cq-list"><h2 class="cq-h">Sources</h2>'
-        f'<p class="cq-lead">For “{escape(answer.question)}”</p>{_read_as(answer)}<ol class="cq-cites">{"".join(cards)}</ol>'
+        f'<p class="cq-lead">For {escape(quoted(answer.question))}</p>{_read_as(answer)}<ol class="cq-cites">{"".join(cards)}</ol>'
         f"{_retrieved_html(answer.passages)}</div>{''.join(views)}</div>"
+    )
+
+
+def _card(
+    cited: Sequence[Citation],
+    doc: Document,
+    chunks: Mapping[str, Chunk],
+    passages: Sequence[Passage],
+    anchor_of: Mapping[int, str],
+    page_anchor: Mapping[int, str],
+) -> str:
+    """One paragraph with every quote the answer took from it highlighted; its markers head the card."""
+    contexts = [_context(c, doc, chunks) for c in cited]
+    lo, hi = min(a for a, _ in contexts), max(b for _, b in contexts)
+    spans, _ = _document_spans(cited, "")
+    markers = [c.marker for c in cited]
+    badges = " ".join(f'<span class="cq-marker">[{m}]</span>' for m in markers)
+    pages = "".join(dict.fromkeys(_page_link(c, page_anchor) for c in cited))
+    return (
+        f'<li class="cq-cite" data-markers="{" ".join(map(str, markers))}" tabindex="-1">'
+        f'<p class="cq-title">{badges} <span class="cq-doc-title">{escape(doc.title)}</span></p>'
+        f'<p class="cq-meta">{_meta(doc.date, doc.kind)}{pages}</p>'
+        f'<blockquote class="cq-context">{_highlight(doc.text, lo, hi, spans, with_ids=False)}</blockquote>'
+        f'{_agreement(cited[0].paragraph_id, passages)}<a class="cq-open" href="#{anchor_of[markers[0]]}">'
+        "Show in the whole document</a></li>"
     )
 
 
@@ -202,12 +232,13 @@ def _read_as(answer: Answer) -> str:
     """How a follow-up was read with the conversation, so the reader can see why these sources."""
     if not answer.retrieval_query or answer.retrieval_query.strip() == answer.question.strip():
         return ""
-    return f'<p class="cq-lead cq-query">Read with the conversation as “{escape(answer.retrieval_query)}”</p>'
+    return f'<p class="cq-lead cq-query">Read with the conversation as {escape(quoted(answer.retrieval_query))}</p>'
 
 
 def _retrieved_html(passages: Sequence[Passage]) -> str:
     rows = "".join(
-        f"<li>{_meta(p.title, p.date, p.heading)} <span class='cq-score'>score {p.score:.3f}</span></li>"
+        f"<li>{_meta(p.title, p.date, p.heading)} <span class='cq-score'>dense cosine {score(p.dense_score, 3)} · "
+        f"BM25 {score(p.lexical_score, 2)}</span></li>"
         for p in passages
     )
     return f'<details class="cq-retrieved"><summary>All {len(passages)} retrieved passages</summary><ol>{rows}</ol></details>'
@@ -222,6 +253,6 @@ def _nearest_html(answer: Answer, turn: int) -> str:
     )
     return (
         f'<div class="cq-panel cq-refused" data-turn="{turn}"><h2 class="cq-h">No sources: not in the corpus</h2>'
-        f'<p class="cq-lead">Nothing was quoted for “{escape(answer.question)}”. The closest passages the search '
+        f'<p class="cq-lead">Nothing was quoted for {escape(quoted(answer.question))}. The closest passages the search '
         f'found are below; none of them answers the question.</p>{_read_as(answer)}<ol class="cq-cites">{cards}</ol></div>'
     )

@@ -13,7 +13,7 @@ from citeqa.index.chunking import Chunk
 from citeqa.qa import Agreement, Answer, Answerer, Citation, Passage
 from citeqa.qa.quotes import citation
 from citeqa.settings import Settings
-from citeqa.ui.chat import EXAMPLES, _filters, build_chat, chat_mount_kwargs
+from citeqa.ui.chat import EXAMPLES, Notice, _filters, build_chat, chat_mount_kwargs
 from citeqa.ui.chat_render import answer_html, catalog_html, refusal_html, sources_html
 
 HOSTILE = 'Intro.\n<script>alert("x")</script> said “core” & <b>bold</b> terms.\nLast\u00a0line.'
@@ -22,6 +22,14 @@ HOSTILE = 'Intro.\n<script>alert("x")</script> said “core” & <b>bold</b> ter
 def marks(html: str) -> list[str]:
     # Escaped text holds no "<", so a mark's content ends at the first "</mark>".
     return [unescape(m) for m in re.findall(r"<mark[^>]*>(.*?)</mark>", html, flags=re.S)]
+
+
+def cards(html: str) -> list[str]:
+    return re.findall(r'<li class="cq-cite".*?</li>', html, flags=re.S)
+
+
+def card_titles(html: str) -> list[str]:
+    return [unescape(t) for t in re.findall(r'<span class="cq-doc-title">([^<]+)</span>', html)]
 
 
 def doc(text: str = HOSTILE, doc_id: str = "d1", title: str = 'A "title" <i>') -> Document:
@@ -66,7 +74,7 @@ def test_card_shows_the_paragraph_around_the_quote() -> None:
     second = HOSTILE.index("<script>")
     c = cite(1, HOSTILE.index("said"), HOSTILE.index(" terms"), d)
     html = sources_html(answer_for([c]), {d.id: d}, {"d1#p1": chunk(d, second, HOSTILE.index("\nLast"))}, turn=1)
-    card = html[html.index('<li class="cq-cite">') : html.index("</li>")]
+    (card,) = cards(html)
     assert "&lt;script&gt;alert" in card and "Intro." not in card and "Last" not in card
 
 
@@ -74,7 +82,7 @@ def test_quote_outside_its_paragraph_falls_back_to_its_lines() -> None:
     d = doc()
     c = cite(1, HOSTILE.index("Last"), len(HOSTILE), d)
     html = sources_html(answer_for([c]), {d.id: d}, {"d1#p1": chunk(d, 0, 6)}, turn=1)
-    card = html[html.index('<li class="cq-cite">') : html.index("</li>")]
+    (card,) = cards(html)
     assert "Intro." not in card
     assert marks(card) == ["Last\u00a0line."]
 
@@ -86,14 +94,31 @@ def test_overlapping_quotes_share_one_mark_in_the_document() -> None:
     html = sources_html(answer_for([first, second]), {d.id: d}, {}, turn=3)
     view = html[html.index('<section class="cq-doc"') :]
     assert marks(view) == [HOSTILE[0:30]]
-    links = re.findall(r'class="cq-open" href="#([^"]+)"', html)
-    assert links == ["cq-t3-d0-q1", "cq-t3-d0-q1"]
+    (card,) = cards(html)
+    assert marks(card) == [HOSTILE[0:30]] and 'data-markers="1 2"' in card
+    assert re.findall(r'class="cq-open" href="#([^"]+)"', html) == ["cq-t3-d0-q1"]
     assert view.count('id="cq-t3-d0-q1"') == 1
+
+
+def test_two_quotes_from_one_paragraph_share_one_card_with_both_highlighted() -> None:
+    d = doc()
+    paragraph = chunk(d, 0, len(HOSTILE))
+    later, earlier = cite(1, HOSTILE.index("said"), HOSTILE.index(" terms"), d), cite(2, 0, 6, d)
+    other = cite(3, HOSTILE.index("Last"), len(HOSTILE), d, "d1#p2")
+    chunks = {"d1#p1": paragraph, "d1#p2": chunk(d, HOSTILE.index("Last"), len(HOSTILE), "d1#p2")}
+    html = sources_html(answer_for([later, earlier, other]), {d.id: d}, chunks, turn=1)
+    first, second = cards(html)
+    assert re.search(r'data-markers="([^"]*)"', first)[1] == "1 2"  # type: ignore[index]
+    assert re.findall(r'<span class="cq-marker">\[(\d+)\]</span>', first) == ["1", "2"]
+    # In reading order, each exactly its slice of the document.
+    assert marks(first) == [earlier.quote, later.quote]
+    assert unescape(re.sub(r"<[^>]+>", "", first)).count("Intro.") == 1
+    assert marks(second) == [other.quote] and 'data-markers="3"' in second
 
 
 def test_each_cited_document_gets_one_view_and_its_own_anchors() -> None:
     a, b = doc(doc_id="d1"), doc(text="Other text here.", doc_id="d2", title="Other")
-    citations = [cite(1, 0, 6, a), cite(2, 0, 5, b, "d2#p1"), cite(3, 8, 20, a)]
+    citations = [cite(1, 0, 6, a), cite(2, 0, 5, b, "d2#p1"), cite(3, 8, 20, a, "d1#p2")]
     html = sources_html(answer_for(citations), {a.id: a, b.id: b}, {}, turn=1)
     assert html.count('<section class="cq-doc"') == 2
     assert re.findall(r'class="cq-open" href="#([^"]+)"', html) == ["cq-t1-d0-q1", "cq-t1-d1-q2", "cq-t1-d0-q3"]
@@ -126,11 +151,46 @@ def test_a_follow_up_shows_how_it_was_read() -> None:
     )
 
 
-def test_answer_badges_only_cited_markers_and_escapes_text() -> None:
-    html = answer_html("<b>x</b> [1]\nsecond [7]", markers=[1])
+def test_answer_badges_only_cited_markers_and_name_their_turn() -> None:
+    html = answer_html("<b>x</b> [1]\nsecond [7]", markers=[1], turn=4)
     assert "<b>" not in html
-    assert html.count('class="cq-marker"') == 1
+    (badge,) = re.findall(r'<span class="cq-marker[^"]*"[^>]*>\[\d+\]</span>', html)
+    assert 'class="cq-marker cq-src cq-t4 cq-n1" role="button" tabindex="0"' in badge and ">[1]<" in badge
     assert "[7]" in html and html.count("<p>") == 2
+
+
+def test_document_view_names_the_title_before_the_file() -> None:
+    d = doc(doc_id="d1", title="Readable title")
+    view = sources_html(answer_for([cite(1, 0, 6, d)]), {d.id: d}, {}, turn=1).split('<section class="cq-doc"')[1]
+    assert view.index("Readable title") < view.index("File d1.txt")
+
+
+def test_quotes_that_carry_their_own_marks_are_not_marked_twice() -> None:
+    d = doc()
+    asked = answer_for([cite(1, 0, 6, d)])
+    asked.question = '"Core" technologies?”'
+    html = sources_html(asked, {d.id: d}, {}, turn=1)
+    assert "For &quot;Core&quot; technologies?”</p>" in html and "“&quot;" not in html
+
+
+def test_retrieved_passages_show_dense_and_bm25_scores() -> None:
+    d = doc()
+    passages = [
+        Passage(
+            paragraph_id="d1#p1",
+            document_id="d1",
+            source_file="d1.txt",
+            text="t",
+            start=0,
+            end=1,
+            score=0.03,
+            title="T",
+            dense_score=0.8766,
+            lexical_score=None,
+        ),
+    ]
+    html = sources_html(answer_for([cite(1, 0, 6, d)], passages), {d.id: d}, {}, turn=1)
+    assert "dense cosine 0.877 · BM25 –" in html and "0.030" not in html
 
 
 def test_refusal_names_the_nearest_passages() -> None:
@@ -164,8 +224,8 @@ def test_catalog_lists_every_document() -> None:
     ("date_from", "date_to", "message"),
     [("16", "", "From date"), ("", "2018/12", "To date"), ("2019", "2018", "after")],
 )
-def test_bad_dates_are_plain_errors(date_from: str, date_to: str, message: str) -> None:
-    with pytest.raises(gr.Error, match=message):
+def test_bad_dates_are_plain_notices(date_from: str, date_to: str, message: str) -> None:
+    with pytest.raises(Notice, match=message):
         _filters([], date_from, date_to)
 
 
@@ -215,16 +275,33 @@ def test_options_reach_the_answerer(answerer: Answerer) -> None:
     respond = next(f.fn for f in blocks.fns.values() if f.name == "respond")
     assert respond is not None
     only = "2018-04-20-enhance-cyber-capabilities"
-    *_, (messages, panel, turns, _) = respond(
+    *_, (messages, panel, turns, _, _) = respond(
         "What did Xi say about core technologies?", [], [], 8, [only], "", "", True
     )
     assert 'class="cq-answer"' in messages[-1]["content"] and turns[0]["role"] == "user"
-    cited = re.findall(r'<p class="cq-title"><span class="cq-marker">\[\d+\]</span> ([^<]+)</p>', panel)
+    cited = card_titles(panel)
     assert cited and set(cited) == {answerer.index.documents[only].title}
     assert panel.count("<li>") == 8  # the retrieved passages listed under the sources
-    *_, (_, panel, _, _) = respond(
+    *_, (_, panel, _, _, _) = respond(
         "What did Xi say about core technologies?", [], [], 5, [], "2017", "2018-12-31", True
     )
-    cited = re.findall(r'<p class="cq-title"><span class="cq-marker">\[\d+\]</span> ([^<]+)</p>', panel)
+    cited = card_titles(panel)
     dates = {d.title: d.date for d in answerer.index.documents.values()}
     assert cited and all("2017" <= dates[title] < "2019" for title in cited)
+
+
+@pytest.mark.parametrize(
+    ("question", "date_from", "notice"),
+    [("   ", "", "Type a question first."), ("What about talent?", "16", "“From date” must look like")],
+)
+def test_a_question_that_cannot_be_asked_leaves_the_chat_alone_and_says_why_once(
+    answerer: Answerer, question: str, date_from: str, notice: str
+) -> None:
+    blocks = build_chat(lambda: answerer, Settings(_env_file=None))  # type: ignore[call-arg]
+    respond = next(f.fn for f in blocks.fns.values() if f.name == "respond")
+    assert respond is not None
+    earlier = [{"role": "user", "content": "<p>q</p>"}, {"role": "assistant", "content": "<p>a</p>"}]
+    (only,) = list(respond(question, earlier, [], 5, [], date_from, "", True))
+    *untouched, shown = only
+    assert untouched == [gr.skip()] * 4
+    assert shown.startswith('<p class="cq-notice" role="alert">') and notice in unescape(shown)
