@@ -12,38 +12,23 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic
 
-from ..corpus.text import tokenize
 from ..index.protocol import Span
+from .assess import Assessment, Assessor, Thresholds
 from .compose import cite_spans, dateline, extend_enumerations, merged_spans, pick
 from .direct import short_span
 from .errors import InvalidQuestionError
 from .events import AnswerDone, CitationAdded, Event, PassagesFound, TextDelta
 from .evidence import (
-    SLOT_NOUNS,
     Question,
     Scored,
     Vocabulary,
-    holds_answer,
     score_sentences,
-    shown_before,
-    unsupported_values,
 )
 from .llm_draft import Generator, LLMDraft
 from .models import Answer, Citation, Passage, ShortAnswer, Turn
 from .plan import Filters, QueryPlan, make_plan
 from .quotes import citation, verified
 from .retrieve import IndexT, Retriever
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """Support thresholds, set by measurement on the tuning half of the dev set (evals/)."""
-
-    min_dense: float = 0.80
-    min_dense_unknown: float = 0.84
-    min_overlap: float = 0.2
-    margin: float = 0.03
-    max_citations: int = 3
 
 
 @dataclass
@@ -70,8 +55,7 @@ class Answerer(Generic[IndexT]):
         self.top_k = top_k
         self.thresholds = thresholds
         self.vocab = Vocabulary(self.index)
-        # Lowered once: asserted names are looked up in the whole corpus on every question.
-        self._lowered_texts = [doc.text.lower() for doc in self.index.documents.values()]
+        self._assess = Assessor(self.index, self.vocab, thresholds)
 
     def plan(
         self,
@@ -167,42 +151,18 @@ class Answerer(Generic[IndexT]):
             answer.timings_ms["first_claim"] = round((generated.first_claim_at - started) * 1000, 2)
         yield AnswerDone(answer)
 
+    def assess(self, question: str, history: Sequence[Turn | dict[str, Any]] | None = None) -> Assessment:
+        """What the extractive path makes of the question before composing: its evidence, features, refusal."""
+        turns = _turns(history)
+        plan = self.plan(question, turns, use_llm=False)
+        return self._assess(plan, self.retrieve(plan), turns)
+
     def _extractive(self, plan: QueryPlan, passages: list[Passage], turns: Sequence[Turn]) -> _Draft:
-        question = plan.question
-        parsed = Question.parse(question, self.vocab)
-        if not passages:
-            return _Draft("", [], refusal="The corpus has no passage on this subject.")
-        # Retrieval reads a follow-up with the earlier question; choosing the sentence that answers it
-        # goes by the follow-up's own words, or the earlier topic's sentences win again.
-        context = Question.parse(plan.earlier, self.vocab) if plan.earlier is not None else None
-        scored = score_sentences(self.index, passages, plan.vector(question), parsed, self.vocab, context)
-        said = {w for t in turns if t.role == "assistant" for w in tokenize(t.content)}
-        fresh = [s for s in scored if not shown_before(self._text(s), said)] if said else scored
-        # A follow-up wants something new; what the last answer already said is kept only as a last resort.
-        scored = fresh or scored
-        if not scored:
-            return _Draft("", [], refusal=_nearby("No sentence of the retrieved passages fits the question.", passages))
+        assessed = self._assess(plan, passages, turns)
+        if assessed.refusal is not None:
+            return _Draft("", [], refusal=_nearby(assessed.refusal, passages))
+        parsed, scored, missing, t = assessed.question, assessed.scored, assessed.missing, self.thresholds
         best = scored[0]
-        t = self.thresholds
-        # A follow-up's topic was settled by the turn before it; only a fresh question can be off-topic.
-        if context is None and best.dense < t.min_dense and best.overlap < t.min_overlap:
-            return _Draft("", [], refusal=_nearby("Nothing in the corpus addresses this question.", passages))
-        if parsed.slot is not None:
-            # A question that asks for a date, place or figure is answered only by sentences that give one.
-            scored = [s for s in scored if holds_answer(parsed, self._text(s), s.passage, self.vocab)]
-            if not scored:
-                wanted = SLOT_NOUNS[parsed.slot]
-                return _Draft(
-                    "",
-                    [],
-                    refusal=_nearby(f"The corpus discusses this but does not give the {wanted} asked for.", passages),
-                )
-            best = scored[0]
-        evidence = " ".join(p.text for p in passages[:3])
-        missing = unsupported_values(parsed, evidence + " " + " ".join(p.date for p in passages[:3]))
-        unknown = [m for m in missing if not self._in_corpus(m)]
-        if unknown and best.dense < t.min_dense_unknown:
-            return _Draft("", [], refusal=_nearby(f"The corpus says nothing about {', '.join(unknown)}.", passages))
         chosen = pick(scored, t.margin, t.max_citations)
         chosen += self._per_part(plan, passages, chosen)
         spans = extend_enumerations(merged_spans(chosen, self.index.documents), self.index)
@@ -224,7 +184,7 @@ class Answerer(Generic[IndexT]):
 
     def _short(self, parsed: Question, best: Scored) -> Citation | None:
         """The direct answer to a date, place or figure question, cut from the best sentence, as citation [1]."""
-        found = short_span(parsed.slot, self._text(best), parsed.text, self.vocab.is_generic)
+        found = short_span(parsed.slot, self._assess.text(best), parsed.text, self.vocab.is_generic)
         if found is None:
             return None
         span = best.span
@@ -244,13 +204,6 @@ class Answerer(Generic[IndexT]):
                 taken.add((best.passage.paragraph_id, best.span.start))
                 extra.append(best)
         return extra
-
-    def _in_corpus(self, value: str) -> bool:
-        lowered = value.lower()
-        return any(lowered in text for text in self._lowered_texts)
-
-    def _text(self, item: Scored) -> str:
-        return self.index.documents[item.span.document_id].text[item.span.start : item.span.end]
 
 
 def _turns(history: Sequence[Turn | dict[str, Any]] | None) -> list[Turn]:

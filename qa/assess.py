@@ -1,0 +1,122 @@
+"""Judge the evidence for a question before anything is composed: the sentences that may answer it, the
+features of the best one, and the refusal, with what is missing, when the corpus does not answer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..corpus.text import tokenize
+from ..index.protocol import SearchIndex
+from .decide import Features
+from .evidence import (
+    SLOT_NOUNS,
+    Question,
+    Scored,
+    Vocabulary,
+    holds_answer,
+    overlap,
+    score_sentences,
+    shown_before,
+    unsupported_values,
+)
+from .models import Passage, Turn
+from .plan import QueryPlan
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Support thresholds, set by measurement on the tuning half of the dev set (evals/)."""
+
+    min_dense: float = 0.80
+    min_dense_unknown: float = 0.84
+    min_overlap: float = 0.2
+    margin: float = 0.03
+    max_citations: int = 3
+
+
+@dataclass
+class Assessment:
+    question: Question
+    scored: list[Scored]
+    missing: list[str] = field(default_factory=list)
+    features: Features | None = None
+    refusal: str | None = None
+
+
+class Assessor:
+    def __init__(self, index: SearchIndex, vocab: Vocabulary, thresholds: Thresholds) -> None:
+        self.index = index
+        self.vocab = vocab
+        self.thresholds = thresholds
+        # Lowered once: asserted names are looked up in the whole corpus on every question.
+        self._lowered_texts = [doc.text.lower() for doc in index.documents.values()]
+
+    def __call__(self, plan: QueryPlan, passages: list[Passage], turns: Sequence[Turn]) -> Assessment:
+        question = plan.question
+        parsed = Question.parse(question, self.vocab)
+        if not passages:
+            return Assessment(parsed, [], refusal="The corpus has no passage on this subject.")
+        # Retrieval reads a follow-up with the earlier question; choosing the sentence that answers it
+        # goes by the follow-up's own words, or the earlier topic's sentences win again.
+        context = Question.parse(plan.earlier, self.vocab) if plan.earlier is not None else None
+        scored = score_sentences(self.index, passages, plan.vector(question), parsed, self.vocab, context)
+        said = {w for t in turns if t.role == "assistant" for w in tokenize(t.content)}
+        fresh = [s for s in scored if not shown_before(self.text(s), said)] if said else scored
+        # A follow-up wants something new; what the last answer already said is kept only as a last resort.
+        scored = fresh or scored
+        if not scored:
+            return Assessment(parsed, [], refusal="No sentence of the retrieved passages fits the question.")
+        if parsed.slot is not None:
+            # A question that asks for a date, place or figure is answered only by sentences that give one.
+            holding = [s for s in scored if holds_answer(parsed, self.text(s), s.passage, self.vocab)]
+            if not holding:
+                wanted = SLOT_NOUNS[parsed.slot]
+                return Assessment(
+                    parsed, [], refusal=f"The corpus discusses this but does not give the {wanted} asked for."
+                )
+            scored = holding
+        evidence = " ".join(p.text for p in passages[:3])
+        missing = unsupported_values(parsed, evidence + " " + " ".join(p.date for p in passages[:3]))
+        # A year that names an occasion some document is dated in is read as that occasion, not asserted.
+        dated = {d.date[:4] for d in self.index.documents.values() if d.date}
+        missing = [m for m in missing if m not in parsed.years or m not in dated]
+        unknown = [m for m in missing if not self._in_corpus(m)]
+        features = self._features(parsed, scored, evidence, unknown)
+        best, t = scored[0], self.thresholds
+        refusal = None
+        # A follow-up's topic was settled by the turn before it; only a fresh question can be off-topic.
+        if context is None and best.dense < t.min_dense and best.overlap < t.min_overlap:
+            refusal = _absent("Nothing in the corpus addresses this question.", parsed, evidence, self.vocab)
+        elif unknown and best.dense < t.min_dense_unknown:
+            refusal = f"The corpus says nothing about {', '.join(unknown)}."
+        return Assessment(parsed, scored, missing, features, refusal)
+
+    def _features(self, parsed: Question, scored: list[Scored], evidence: str, unknown: list[str]) -> Features:
+        best = scored[0]
+        runner_up = scored[1].score if len(scored) > 1 else best.score - 0.1
+        terms = {self.vocab.repair(w) or w for w in parsed.terms}
+        return Features(
+            dense=best.dense,
+            overlap=best.overlap,
+            coverage=overlap(terms, evidence, self.vocab),
+            margin=best.score - runner_up,
+            unknown=len(unknown) / max(1, len(parsed.names) + len(parsed.numbers) + len(parsed.years)),
+            typed=float(parsed.slot is not None),
+        )
+
+    def _in_corpus(self, value: str) -> bool:
+        lowered = value.lower()
+        return any(lowered in text for text in self._lowered_texts)
+
+    def text(self, item: Scored) -> str:
+        return self.index.documents[item.span.document_id].text[item.span.start : item.span.end]
+
+
+def _absent(reason: str, question: Question, evidence: str, vocab: Vocabulary) -> str:
+    """The reason, naming the question's words that the closest passages do not contain."""
+    found = set(tokenize(evidence))
+    absent = [w for w in dict.fromkeys(question.terms) if (vocab.repair(w) or w) not in found]
+    return (
+        f"{reason} The closest passages do not mention {', '.join(f'“{w}”' for w in absent[:4])}." if absent else reason
+    )
