@@ -106,11 +106,10 @@ def test_damage_that_used_to_load_is_refused_when_the_index_opens(damaged: Path,
     assert message.endswith(REPAIR) and "\n" not in message
 
 
-def test_ask_on_a_damaged_index_prints_one_line_naming_the_repair(damaged: Path) -> None:
+@pytest.mark.parametrize("command", [("ask", "What matters?"), ("serve", "--port", "0")], ids=["ask", "serve"])
+def test_the_cli_on_a_damaged_index_prints_one_line_naming_the_repair(damaged: Path, command: tuple[str, ...]) -> None:
     env = {**os.environ, "CITEQA_DATA_DIR": str(damaged), "CITEQA_QUERY_THREADS": "1"}
-    result = subprocess.run(
-        [CITEQA, "ask", "What matters?"], capture_output=True, text=True, env=env, timeout=300, check=False
-    )
+    result = subprocess.run([CITEQA, *command], capture_output=True, text=True, env=env, timeout=300, check=False)
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("citeqa: ") and lines[0].endswith(REPAIR), result.stderr
