@@ -27,13 +27,20 @@ EXTRACTORS: dict[str, Extractor] = {
     ".docx": extract_docx,
 }
 SUFFIXES = tuple(EXTRACTORS)
+_KINDS = {".pdf": "PDF", ".html": "HTML page", ".htm": "HTML page", ".docx": "Word document"}
 
 
 def extract(suffix: str, data: bytes) -> Extracted:
     """The text of a file with this suffix; UnreadableFile says in one line why there is none."""
     if not data.strip():
         raise UnreadableFile("empty file")
-    return EXTRACTORS[suffix.lower()](data)
+    try:
+        return EXTRACTORS[suffix.lower()](data)
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # parsers of untrusted files fail in ways nobody lists; one bad file must not stop a build
+        kind = _KINDS.get(suffix.lower(), "file")
+        raise UnreadableFile(f"not a readable {kind} ({type(exc).__name__} in its parser)") from exc
 
 
 __all__ = ["EXTRACTORS", "SUFFIXES", "Extracted", "PageSpan", "UnreadableFile", "extract"]

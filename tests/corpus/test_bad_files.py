@@ -102,3 +102,12 @@ def test_a_file_changed_after_it_was_read_is_detected_by_its_hash(folder: Path) 
     assert report.changed_since_read() == []
     (folder / "good.txt").write_text(GOOD + "\nA line added during the build.\n", encoding="utf-8")
     assert report.changed_since_read() == ["good.txt"]
+
+
+def test_a_docx_whose_parts_are_broken_is_skipped_not_raised(folder: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(folder / "broken.docx", "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types><Default Extension='xml' ContentType='garbage'/></Types>")
+        archive.writestr("word/document.xml", "<not-closed")
+    assert skipped(folder)["broken.docx"].startswith("not a readable Word document (")
