@@ -31,7 +31,7 @@ class Document:
     extractor: str = ""
     pages: tuple[PageSpan, ...] = ()
     skipped_pages: int = 0
-    derived_from: Mapping[str, str] = field(default_factory=dict)
+    derived_from: Mapping[str, str] = field(default_factory=dict, hash=False)  # a dict: hash the rest
 
     def page_at(self, offset: int) -> PageSpan | None:
         """The source page holding text[offset], for paginated formats (PDF)."""
