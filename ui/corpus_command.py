@@ -103,7 +103,8 @@ def docs_lines(documents: Iterable[Document]) -> list[str]:
     lines = []
     for d in documents:
         inferred = f" (inferred: {', '.join(d.date_inferred)})" if d.date_inferred else ""
-        pages = f" · {_count(len(d.pages), 'page')}" if d.pages else ""
+        scans = f" (+{d.skipped_pages} without text)" if d.skipped_pages else ""
+        pages = f" · {_count(len(d.pages), 'page')}{scans}" if d.pages else ""
         lines += [
             d.id,
             f"   {d.title}",
