@@ -26,7 +26,8 @@ _NUMBER = re.compile(
     r"forty|fifty|hundreds?|thousands?|millions?|dozens?)\s+[a-z]+",
     re.IGNORECASE,
 )
-_PATTERNS = {"date": _DATE, "place": _PLACE, "number": _NUMBER, "amount": _NUMBER}
+_TIME = re.compile(r"\b\d{1,2}:\d{2}(?:\s*(?:a\.m\.|p\.m\.|am|pm))?|\b\d{1,2}\s*(?:a\.m\.|p\.m\.|am|pm)\b", re.I)
+_PATTERNS = {"date": _DATE, "time": _TIME, "place": _PLACE, "number": _NUMBER, "amount": _NUMBER}
 
 
 def short_span(

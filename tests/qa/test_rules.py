@@ -104,3 +104,29 @@ def test_a_place_question_opens_with_the_place_as_a_cited_short_answer(answerer:
 
 def test_an_open_question_has_no_short_answer(answerer: Answerer[MemoryIndex]) -> None:
     assert answerer.ask("What do the orchard members share?").short_answer is None
+
+
+SPEC = (
+    "Frontends must take the lock before they write.\n\n"
+    "The lock is kept at «admindir/lock-frontend» and is released on exit.\n\n"
+    "Version 2 of the protocol was published in 2019."
+)
+
+
+def test_where_question_about_a_system_is_answered_by_a_path() -> None:
+    answer = Answerer(Retriever(MemoryIndex([document("spec", SPEC)]))).ask("Where is the frontend lock kept?")
+    assert not answer.refused
+    assert any("admindir/lock-frontend" in c.quote for c in answer.citations)
+
+
+def test_when_asking_for_a_condition_is_not_refused_for_want_of_a_date() -> None:
+    answer = Answerer(Retriever(MemoryIndex([document("spec", SPEC)]))).ask("When must frontends take the lock?")
+    assert not answer.refused
+    assert any("before they write" in c.quote for c in answer.citations)
+
+
+def test_when_asking_for_a_date_opens_with_the_year() -> None:
+    answer = Answerer(Retriever(MemoryIndex([document("spec", SPEC)]))).ask(
+        "When was version 2 of the protocol published?"
+    )
+    assert answer.short_answer is not None and answer.short_answer.text == "2019"
