@@ -1,7 +1,8 @@
 """Sentence spans over original text, as (start, end) offsets that slice it exactly.
 
-Machine-translated text here joins sentences with a NO-BREAK SPACE and no ordinary space, mixes
-straight and curly quotes, and ends in Chinese, so the boundary rule is explicit rather than borrowed.
+Machine-translated text may join sentences with a NO-BREAK SPACE and no ordinary space, mix straight
+and curly quotes, switch to a CJK language, or be hard-wrapped at a fixed width, so the boundary rule is
+explicit rather than borrowed.
 """
 
 from __future__ import annotations
