@@ -213,7 +213,7 @@ def build_chat(get_answerer: Callable[[], Answerer | None], settings: Settings) 
                     use_llm = gr.Checkbox(
                         value=True,
                         label="Let the language model phrase answers (quotes are still verified)",
-                        visible=bool(settings.llm_base_url),
+                        visible=bool(settings.llm_base_url or settings.llm_model_path),
                     )
                 clear = gr.Button("New conversation", variant="secondary", size="sm")
             with gr.Column(scale=2, min_width=320):
