@@ -78,9 +78,11 @@ class Assessor:
             scored = holding
         evidence = " ".join(p.text for p in passages[:3])
         missing = unsupported_values(parsed, evidence + " " + " ".join(p.date for p in passages[:3]))
-        # A year that names an occasion some document is dated in is read as that occasion, not asserted.
+        # What the closest passages lack is only unsupported when the corpus lacks it too: a year that names
+        # an occasion some document is dated in, or a version or name found elsewhere, is retrieval's miss.
         dated = {d.date[:4] for d in self.index.documents.values() if d.date}
-        missing = [m for m in missing if m not in parsed.years or m not in dated]
+        missing = [m for m in missing if m not in dated] if parsed.years else missing
+        missing = [m for m in missing if m in parsed.years or not self._in_corpus(m)]
         unknown = [m for m in missing if not self._in_corpus(m)]
         features = self._features(parsed, scored, evidence, unknown)
         best, t = scored[0], self.thresholds

@@ -103,7 +103,12 @@ class Question:
         names = tuple(n for n in _NAME.findall(text) if len(n) > 3)
         names += tuple(m.group(2) for m in re.finditer(r"\b(in|at)\s+([A-Z][a-z]+)", text) if m.group(2) not in names)
         names = tuple(n for n in names if not vocab.is_generic(n))
-        numbers = tuple(m for m in re.findall(r"\b\d[\d,.]*\b", text) if not _YEAR.fullmatch(m))
+        # Digits glued to letters belong to a name ("GPT-4", "x86", "Windows 11" stays a number).
+        numbers = tuple(
+            m.rstrip(".,")
+            for m in re.findall(r"(?<![\w.-])\d[\d,.]*(?![\w-])", text)
+            if not _YEAR.fullmatch(m.rstrip(".,"))
+        )
         return cls(text, slot, filler, tuple(_YEAR.findall(text)), numbers, names, tuple(tokenize(text)))
 
 

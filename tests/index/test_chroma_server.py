@@ -93,7 +93,7 @@ def test_index_query_and_rebuild_through_a_chroma_server(
     assert index.manifest["collection"] in _collections(chroma_server)
     assert not (index.build / "chroma").exists()  # the vectors live on the server, not beside the build
     assert index.vectors.count() == len(index.body_ids) == 3
-    assert index.dense("when did the observatory open", 1)[0][0].startswith("observatory#")
+    assert index.dense(index.embed_query("when did the observatory open"), 1)[0].paragraph_id.startswith("observatory#")
 
     (corpus / "observatory.txt").write_text(
         "Observatory notes\n\nThe observatory on Mount Keller closed in 2020 for repairs to its dome.\n",
@@ -103,7 +103,8 @@ def test_index_query_and_rebuild_through_a_chroma_server(
     assert second.changed == ["observatory"] and second.unchanged == ["harbour"]
     assert second.embedded == 2  # the changed paragraph and its one sentence; the harbour vectors are reused
     index = wiring.open_index(settings, embedder)
-    hit, similarity = index.dense("why was the observatory closed", 1)[0]
+    top = index.dense(index.embed_query("why was the observatory closed"), 1)[0]
+    hit, similarity = top.paragraph_id, top.score
     assert index.chunks[hit].text.startswith("The observatory on Mount Keller closed in 2020")
     assert 0.5 < similarity <= 1.0
 

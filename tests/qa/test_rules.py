@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from citeqa.qa import Answerer, Retriever, Turn
+from citeqa.qa import Answerer, Retriever, Thresholds, Turn
 from citeqa.qa.quotes import is_verbatim
 from tests.qa.memory_index import MemoryIndex, document
 
@@ -130,3 +130,23 @@ def test_when_asking_for_a_date_opens_with_the_year() -> None:
         "When was version 2 of the protocol published?"
     )
     assert answer.short_answer is not None and answer.short_answer.text == "2019"
+
+
+def test_a_year_naming_a_dated_document_is_never_called_unsupported(index: MemoryIndex) -> None:
+    answer = Answerer(Retriever(index)).ask("What do the orchard members share, according to the 2021 report?")
+    assert not answer.premise_corrected
+
+
+def test_a_year_no_document_is_dated_and_no_passage_holds_is_corrected(index: MemoryIndex) -> None:
+    # Bag-of-words similarities are low: let strong-enough evidence correct rather than refuse.
+    answerer = Answerer(Retriever(index), thresholds=Thresholds(min_dense_unknown=0.0))
+    answer = answerer.ask("Why are boats decorated with lanterns at the 1987 harbour festival?")
+    assert answer.premise_corrected
+    assert "1987" in answer.answer.splitlines()[0]
+
+
+def test_digits_inside_a_name_are_not_asserted_numbers(index: MemoryIndex) -> None:
+    from citeqa.qa.evidence import Question, Vocabulary
+
+    parsed = Question.parse("Does GPT-4 or the x86 build cost 30 dollars?", Vocabulary(index))
+    assert parsed.numbers == ("30",)
