@@ -4,6 +4,8 @@ rate limited and checked like API questions (real uvicorn, real Gradio queue).""
 from __future__ import annotations
 
 import json
+import logging
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -185,3 +187,19 @@ def test_the_chat_answers_only_through_its_queue(api: httpx.Client) -> None:
     body = {"data": [QUESTIONS[0], [], [], 5, [], "", "", False]}
     for path in ("/gradio_api/call/respond", "/gradio_api/run/respond", "/gradio_api/api/respond"):
         assert_error(api.post(path, json=body), 404, "not_found")
+
+
+def test_a_chat_question_is_logged_and_the_page_and_its_assets_are_not(
+    settings: Settings, answerer: Answerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="citeqa.access")
+    with api_server(settings, answerer, log_questions=True) as server, httpx.Client(base_url=server.url) as client:
+        assert client.get("/").status_code == 200 and client.get("/theme.css").status_code == 200
+        asked = client.post("/gradio_api/queue/join", json=join(QUESTIONS[0], "log", fn_index(client, "respond")))
+        assert asked.status_code == 200
+        deadline = time.monotonic() + 5
+        while not (lines := [json.loads(r.getMessage()) for r in caplog.records if r.name == "citeqa.access"]):
+            assert time.monotonic() < deadline, "no access log line for the chat question"
+            time.sleep(0.02)  # the line is written once the response has gone out
+    (line,) = lines
+    assert line["event"] == "chat_question" and line["question"] == QUESTIONS[0] and line["status"] == 200
