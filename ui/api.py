@@ -165,7 +165,10 @@ async def document(document_id: str, answerer: AnswererDep) -> DocumentOut:
     return DocumentOut(
         **doc.metadata(),  # type: ignore[arg-type]
         text=doc.text,
-        paragraphs=[ParagraphRef(paragraph_id=c.id, start=c.start, end=c.end, heading=c.heading) for c in paragraphs],
+        paragraphs=[
+            ParagraphRef(paragraph_id=c.id, start=c.start, end=c.end, heading=c.heading, page=c.page)
+            for c in paragraphs
+        ],
     )
 
 
@@ -201,4 +204,5 @@ async def paragraph(paragraph_id: str, answerer: AnswererDep) -> ParagraphOut:
         heading=first.heading,
         language=first.language,
         role=first.role,
+        page=first.page,
     )

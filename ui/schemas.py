@@ -95,6 +95,7 @@ class ParagraphRef(BaseModel):
     start: int
     end: int
     heading: str
+    page: int | None = Field(None, description="the source page (PDF) the paragraph starts on")
 
 
 class DocumentOut(DocumentMeta):
@@ -114,6 +115,7 @@ class ParagraphOut(BaseModel):
     heading: str
     language: str
     role: str = Field(description="'body' for indexed paragraphs; title, heading, meta or boilerplate otherwise")
+    page: int | None = Field(None, description="the source page (PDF) the paragraph starts on")
 
 
 class Health(BaseModel):

@@ -141,6 +141,9 @@ def test_documents_route_serves_the_stored_text_and_its_pages(server: LiveServer
     with httpx.Client(base_url=server.url, timeout=60) as client:
         body = client.get("/v1/documents/harbour-report").json()
         answer = client.post("/v1/ask", json={"question": QUESTION}).json()
+        dredging = next(p for p in body["paragraphs"] if "dredged" in body["text"][p["start"] : p["end"]])
+        paragraph = client.get(f"/v1/paragraphs/{dredging['paragraph_id'].replace('#', '%23')}").json()
+    assert dredging["page"] == 2 and paragraph["page"] == 2
     assert body["text"] == index.documents["harbour-report"].text
     assert [p["number"] for p in body["pages"]] == [1, 2, 4]
     assert body["extractor"].startswith("pypdf ") and body["derived_from"]["date"] == "PDF info /CreationDate"
