@@ -25,12 +25,14 @@ TopK = Annotated[int | None, BeforeValidator(_json_integer)]
 TOP_K = Field(
     None, ge=1, le=50, description="passages to retrieve (at least 5 are always returned); server default when unset"
 )
-# Python's idea of whitespace (str.strip) for the pattern too, so that the schema and the server agree.
+# Not blank: holds a character that str.strip() keeps. Spelled as an explicit class, because what `\S`
+# means differs between Python, JSON Schema's ECMA-262 and Rust regexes (U+001F, for one).
+NOT_BLANK = "[^" + "".join(f"\\u{c:04x}" for c in range(0x3001) if chr(c).isspace()) + "]"
 PYTHON_REGEX = ConfigDict(regex_engine="python-re")
 # At least one user message must hold the question (ui/openai_compat.py answers the last such).
 ASKING_MESSAGE = {
     "type": "object",
-    "properties": {"role": {"const": "user"}, "content": {"type": "string", "pattern": r"\S"}},
+    "properties": {"role": {"const": "user"}, "content": {"type": "string", "pattern": NOT_BLANK}},
     "required": ["role", "content"],
 }
 PUBLIC_OPERATIONS = frozenset({"/healthz"})  # answers without the key, with less detail
@@ -52,7 +54,7 @@ class AskRequest(BaseModel):
 
     question: str = Field(
         min_length=1,
-        pattern=r"\S",
+        pattern=NOT_BLANK,
         description="the question: not blank, at most max_question_chars characters and max_question_tokens tokens",
     )
     history: list[Turn] = Field(default_factory=list, description="earlier turns, oldest first")
