@@ -24,6 +24,7 @@ CSS = """
   }
   mark.cq-quote { background: #fde68a; color: #1f2937; padding: 0 0.1em; border-radius: 2px; }
   mark.cq-quote:focus { outline: 2px solid #d97706; outline-offset: 2px; }
+  mark.cq-quote mark.cq-quote { background: #fbbf24; text-decoration: underline; text-underline-offset: 2px; }
   .cq-open, .cq-back { font-size: 0.9em; font-weight: 600; color: var(--color-accent); }
   .cq-open { text-decoration: underline; text-underline-offset: 2px; }
   .cq-back { background: none; border: none; padding: 0 0 0.4em; cursor: pointer; }

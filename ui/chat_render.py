@@ -22,12 +22,13 @@ _MARKER = re.compile(r"\[(\d+)\]")
 
 @dataclass(frozen=True)
 class Span:
-    """A highlighted stretch of a document, reachable at element id `anchor`."""
+    """A highlighted stretch of a document, reachable at element id `anchor`; `inner` are quotes inside it."""
 
     start: int
     end: int
     anchor: str
     markers: tuple[int, ...] = ()
+    inner: tuple[Span, ...] = ()
 
 
 def _meta(*parts: str) -> str:
@@ -108,7 +109,7 @@ def _line_end(text: str, at: int) -> int:
 
 
 def _highlight(text: str, lo: int, hi: int, spans: Sequence[Span], with_ids: bool) -> str:
-    """text[lo:hi] escaped, with each span (sorted, not overlapping) inside a <mark>."""
+    """text[lo:hi] escaped, with each span (sorted, not overlapping) inside a <mark>, its inner spans nested."""
     out, at = [], lo
     for span in spans:
         start, end = max(span.start, lo), min(span.end, hi)
@@ -117,26 +118,35 @@ def _highlight(text: str, lo: int, hi: int, spans: Sequence[Span], with_ids: boo
         anchor = f' id="{span.anchor}" tabindex="-1"' if with_ids else ""
         markers = " ".join(map(str, span.markers))
         out.append(escape(text[at:start]))
-        out.append(f'<mark class="cq-quote" data-markers="{markers}"{anchor}>{escape(text[start:end])}</mark>')
+        inside = _highlight(text, start, end, span.inner, with_ids)
+        out.append(f'<mark class="cq-quote" data-markers="{markers}"{anchor}>{inside}</mark>')
         at = end
     out.append(escape(text[at:hi]))
     return "".join(out)
 
 
 def _document_spans(citations: Sequence[Citation], prefix: str) -> tuple[list[Span], dict[int, str]]:
-    """Merged highlight spans of one document, and the anchor each citation marker scrolls to.
+    """Highlight spans of one document's quotes, and the anchor each citation marker scrolls to.
 
-    Citations may overlap (an LLM can quote twice from one sentence); overlapping ones share one mark.
+    A quote inside another (a short answer within its sentence) gets its own mark inside the other's, so each
+    mark's text is its quote. Quotes that only partly overlap (an LLM can quote twice from one sentence)
+    share one mark.
     """
+    groups: list[list[Citation]] = []
+    for c in sorted(citations, key=lambda c: (c.start, -c.end)):
+        if groups and c.start < max(g.end for g in groups[-1]):
+            groups[-1].append(c)
+        else:
+            groups.append([c])
     spans: list[Span] = []
     anchor_of: dict[int, str] = {}
-    for c in sorted(citations, key=lambda c: (c.start, c.end)):
-        if spans and c.start < spans[-1].end:
-            last = spans[-1]
-            spans[-1] = Span(last.start, max(last.end, c.end), last.anchor, (*last.markers, c.marker))
-        else:
-            spans.append(Span(c.start, c.end, f"{prefix}-q{c.marker}", (c.marker,)))
-        anchor_of[c.marker] = spans[-1].anchor
+    for group in groups:
+        lo, hi = group[0].start, max(c.end for c in group)
+        whole = [c for c in group if (c.start, c.end) == (lo, hi)]
+        inner, inner_anchors = _document_spans([c for c in group if c not in whole], prefix) if whole else ([], {})
+        markers = tuple(c.marker for c in whole or group)
+        spans.append(Span(lo, hi, f"{prefix}-q{markers[0]}", markers, tuple(inner)))
+        anchor_of.update(dict.fromkeys(markers, spans[-1].anchor) | inner_anchors)
     return spans, anchor_of
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from html.parser import HTMLParser
 
 import gradio as gr
 import pytest
@@ -19,9 +20,32 @@ from citeqa.ui.chat_render import answer_html, catalog_html, refusal_html, sourc
 HOSTILE = 'Intro.\n<script>alert("x")</script> said “core” & <b>bold</b> terms.\nLast\u00a0line.'
 
 
+class _Marks(HTMLParser):
+    """The text of every <mark>, in document order; a mark inside another is in both."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[int] = []
+        self.texts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        if tag == "mark":
+            self.open.append(len(self.texts))
+            self.texts.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "mark":
+            self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        for at in self.open:
+            self.texts[at] += data
+
+
 def marks(html: str) -> list[str]:
-    # Escaped text holds no "<", so a mark's content ends at the first "</mark>".
-    return [unescape(m) for m in re.findall(r"<mark[^>]*>(.*?)</mark>", html, flags=re.S)]
+    parser = _Marks()
+    parser.feed(html)
+    return parser.texts
 
 
 def cards(html: str) -> list[str]:
@@ -98,6 +122,19 @@ def test_overlapping_quotes_share_one_mark_in_the_document() -> None:
     assert marks(card) == [HOSTILE[0:30]] and 'data-markers="1 2"' in card
     assert re.findall(r'class="cq-open" href="#([^"]+)"', html) == ["cq-t3-d0-q1"]
     assert view.count('id="cq-t3-d0-q1"') == 1
+
+
+def test_a_quote_inside_another_gets_its_own_mark_inside_the_other() -> None:
+    d = doc()
+    sentence = cite(2, HOSTILE.index("said"), HOSTILE.index("\nLast"), d)
+    word = cite(1, HOSTILE.index("core"), HOSTILE.index("core") + 4, d)
+    html = sources_html(answer_for([word, sentence]), {d.id: d}, {"d1#p1": chunk(d, 0, len(HOSTILE))}, turn=2)
+    (card,) = cards(html)
+    assert marks(card) == [sentence.quote, "core"]
+    view = html[html.index('<section class="cq-doc"') :]
+    assert marks(view) == [sentence.quote, "core"]
+    assert re.search(r'<mark [^>]*id="cq-t2-d0-q2"[^>]*>said “<mark [^>]*id="cq-t2-d0-q1"', view)
+    assert re.findall(r'class="cq-open" href="#([^"]+)"', html) == ["cq-t2-d0-q1"]
 
 
 def test_two_quotes_from_one_paragraph_share_one_card_with_both_highlighted() -> None:

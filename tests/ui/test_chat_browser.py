@@ -103,7 +103,8 @@ def by_paragraph(citations: list[Citation]) -> list[list[Citation]]:
     groups: dict[tuple[str, str], list[Citation]] = {}
     for c in citations:
         groups.setdefault((c.document_id, c.paragraph_id), []).append(c)
-    return [sorted(group, key=lambda c: c.start) for group in groups.values()]
+    # Document order of the marks: a quote inside another comes right after it.
+    return [sorted(group, key=lambda c: (c.start, -c.end)) for group in groups.values()]
 
 
 def card_marks(panel: Locator) -> list[list[str]]:
