@@ -52,3 +52,16 @@ def language_of(text: str, default: str = "en") -> str:
 
 def years_in(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(YEAR.findall(text)))
+
+
+# Marks a quote may already open or close with; adding our own beside them doubles them (“"The…).
+# Single marks are left out: a closing ’ is as often an apostrophe (“the countries’”).
+_OPENING = frozenset('"“«「『„')
+_CLOSING = frozenset('"”»」』')
+
+
+def quoted(text: str) -> str:
+    """`text` in curly quotation marks, leaving out a mark where the text already has its own."""
+    opening = "" if text[:1] in _OPENING else "“"
+    closing = "" if text[-1:] in _CLOSING else "”"
+    return f"{opening}{text}{closing}"

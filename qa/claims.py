@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ..corpus import Document
-from ..corpus.text import STOPWORDS
+from ..corpus.text import STOPWORDS, quoted
 from .models import Citation, Passage
 from .quotes import citation, is_verbatim, locate
 
@@ -42,7 +42,7 @@ class Claim:
     citation: Citation
 
     def line(self, marker: int) -> str:
-        return f"{self.text} [{marker}]\n   “{self.citation.quote}”"
+        return f"{self.text} [{marker}]\n   {quoted(self.citation.quote)}"
 
 
 @dataclass(frozen=True)

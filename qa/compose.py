@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from ..corpus import Document
+from ..corpus.text import quoted
 from ..index.protocol import SearchIndex, Span
 from .evidence import Scored
 from .models import Citation
@@ -110,6 +111,6 @@ def cite_spans(
             if span.document_id == doc_id:
                 item = citation(first_marker + len(citations), doc, span.paragraph_id, span.start, span.end)
                 citations.append(item)
-                quotes.append(f"“{item.quote}” [{item.marker}]")
-        lines.append(f"In “{doc.title}” ({doc.date}): " + " ".join(quotes))
+                quotes.append(f"{quoted(item.quote)} [{item.marker}]")
+        lines.append(f"In {quoted(doc.title)} ({doc.date}): " + " ".join(quotes))
     return lines, citations

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from ..corpus.text import quoted
 from ..index.tokens import count_tokens
 from ..qa import Answer, AnswerDone, Citation, TextDelta, Turn
 from .access_log import note_question
@@ -91,7 +92,7 @@ def sources(citations: list[Citation]) -> str:
     """The quotes, numbered as the answer's markers, appended to the reply text."""
     if not citations:
         return ""
-    lines = [f"[{c.marker}] “{c.quote}” ({c.title}, {c.date}; {c.paragraph_id})" for c in citations]
+    lines = [f"[{c.marker}] {quoted(c.quote)} ({c.title}, {c.date}; {c.paragraph_id})" for c in citations]
     return "\n\nSources:\n" + "\n".join(lines)
 
 

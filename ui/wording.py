@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-# Marks a quote may already open or close with; adding our own beside them doubles them (“"The…).
-# Single marks are left out: a closing ’ is as often an apostrophe (“the countries’”).
-_OPENING = frozenset('"“«「『„')
-_CLOSING = frozenset('"”»」』')
+from ..corpus.text import quoted
+
+__all__ = ["plural", "quoted", "score"]
 
 
 def plural(count: int, noun: str) -> str:
     """`1 document`, `2 documents` (for nouns whose plural just adds an "s")."""
     return f"{count} {noun if count == 1 else noun + 's'}"
-
-
-def quoted(text: str) -> str:
-    """`text` in curly quotation marks, leaving out a mark where the text already has its own."""
-    opening = "" if text[:1] in _OPENING else "“"
-    closing = "" if text[-1:] in _CLOSING else "”"
-    return f"{opening}{text}{closing}"
 
 
 def score(value: float | None, digits: int) -> str:

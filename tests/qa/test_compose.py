@@ -53,3 +53,11 @@ def test_cited_quotes_are_slices_of_the_document_with_markers_in_order() -> None
     assert [c.quote for c in citations] == [TEXT[0:18], TEXT[38:64]]
     assert [c.marker for c in citations] == [1, 2]
     assert "[1]" in lines[0] and "[2]" in lines[0]
+
+
+def test_a_quote_that_brings_its_own_quotation_marks_gets_no_second_pair() -> None:
+    text = '"The competition is fierce," he said.\n\nEnd.'
+    index = MemoryIndex([document("d", text)])
+    lines, citations = cite_spans([Span("d", "d#p00", 0, 28)], index.documents)
+    assert citations[0].quote == '"The competition is fierce,"'
+    assert '“"' not in lines[0] and '"”' not in lines[0]
