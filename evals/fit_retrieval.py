@@ -90,7 +90,7 @@ def fit(found: Sequence[Fold]) -> dict[str, Any]:
         if best is None or mean > best[0] + TIE:
             best = (mean, weights)
     assert best is not None
-    chosen, plain = best[1], Weights()
+    chosen, plain = best[1], Weights(0.0, 0.0, 0.0)
 
     def figures(f: Fold, half: str, weights: Weights) -> dict[str, float]:
         return {"recall@5": round(_recall(f, half, weights), 3), "mrr": round(_mrr(f, half, weights), 3)}
