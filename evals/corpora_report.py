@@ -52,20 +52,21 @@ def _gap(config: Mapping[str, Any], key: str) -> str:
 
 
 def corpus_table(result: Mapping[str, Any], previous: Mapping[str, Any] | None = None) -> list[str]:
-    """Rows: every configuration on each half, then citeqa's tune/heldout gap; `previous`: an earlier citeqa."""
+    """Rows: every configuration on each half, citeqa's tune/heldout gap right below its own rows.
+
+    `previous`: an earlier citeqa's figures, shown after the gap.
+    """
     configs = list(result["configs"])
     if previous is not None:
         configs.insert(1, previous)
     halves = [h for h in HALVES if configs and h in configs[0]["summary"]["by_split"]]
-    rows = [
-        [config["name"], half, *(_value(config, half, key) for key in SHOWN)]
-        for config in configs
-        for half in halves
-        if config["kind"] == ANSWERER or half == "heldout"  # retrieval-only rows: the held-out half suffices
-    ]
-    first = configs[0] if configs else None
-    if first is not None and len(halves) == len(HALVES):
-        rows.append([first["name"], "gap", *(_gap(first, key) for key in SHOWN)])
+    rows = []
+    for n, config in enumerate(configs):
+        # Retrieval-only rows: the held-out half suffices.
+        shown = [h for h in halves if config["kind"] == ANSWERER or h == "heldout"]
+        rows += [[config["name"], half, *(_value(config, half, key) for key in SHOWN)] for half in shown]
+        if n == 0 and len(halves) == len(HALVES):
+            rows.append([config["name"], "gap", *(_gap(config, key) for key in SHOWN)])
     return _table(["config", "half", *(_LABELS[key] for key in SHOWN)], rows)
 
 
