@@ -53,7 +53,7 @@ def create_app(settings: Settings, answerer: Answerer | None = None) -> FastAPI:
     add_fallback(app, [router, openai_router, reload_router])
     # Added innermost first: the body limit sits under the guard, CORS over it, the access log outermost.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    chat = build_chat(live.get, settings)
+    chat = build_chat(live.get, settings, lambda: live.load_error)
     add_security(app, settings, chat)
     app.add_middleware(AccessLogMiddleware, log_questions=settings.log_questions)
     return gr.mount_gradio_app(app, chat, path="/", **chat_mount_kwargs())

@@ -81,12 +81,20 @@ def _wait(text: str) -> dict[str, str]:
     return {"role": "assistant", "content": f'<p class="cq-wait">{escape(text)}</p>'}
 
 
-def build_chat(get_answerer: Callable[[], Answerer | None], settings: Settings) -> gr.Blocks:
-    """The chat page. `get_answerer` returns None while the app is still loading the index."""
+def build_chat(
+    get_answerer: Callable[[], Answerer | None],
+    settings: Settings,
+    load_error: Callable[[], str | None] = lambda: None,
+) -> gr.Blocks:
+    """The chat page. `get_answerer` returns None while the app is still loading the index, or when loading
+    failed: then `load_error` says why, so the page does not promise an index that will never come."""
 
     def answerer() -> Answerer:
         current = get_answerer()
         if current is None:
+            failed = load_error()
+            if failed:
+                raise Notice(f"The index could not be loaded: {failed}")
             raise Notice("The index is still loading. Try again in a moment.")
         return current
 

@@ -342,3 +342,12 @@ def test_a_question_that_cannot_be_asked_leaves_the_chat_alone_and_says_why_once
     *untouched, shown = only
     assert untouched == [gr.skip()] * 4
     assert shown.startswith('<p class="cq-notice" role="alert">') and notice in unescape(shown)
+
+
+def test_chat_says_why_when_the_index_could_not_be_loaded() -> None:
+    failed = "index in /x is damaged; run `citeqa index --rebuild`"
+    blocks = build_chat(lambda: None, Settings(_env_file=None), lambda: failed)  # type: ignore[call-arg]
+    respond = next(f.fn for f in blocks.fns.values() if f.name == "respond")
+    assert respond is not None
+    (only,) = list(respond("What about talent?", [], [], 5, [], "", "", True))
+    assert "could not be loaded" in unescape(only[-1]) and "still loading" not in unescape(only[-1])
