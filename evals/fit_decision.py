@@ -3,28 +3,29 @@
     python -m citeqa.evals.fit_decision [--data-dir DIR]
 
 For every tune item the answerer's own assessment gives the features of its best sentence. The label is
-1 when answering would cite the right thing: the item is answerable and that sentence overlaps a gold
-quote. An unanswerable item, or an answerable one whose best sentence is not evidence, is 0, because a
-wrong citation is worse than a refusal. A logistic regression is fitted to the labels, then the threshold
-that maximises (right answers - WRONG_COST x wrong answers) on the tune halves. Held-out halves are
-reported, never used. Writes results/decision.json; qa/decide.py's DECISION holds its numbers.
+1 for a question the corpus answers and 0 for one it does not (type "unanswerable"). A logistic
+regression is fitted to the labels, then the threshold that maximises (right answers - WRONG_COST x
+answered unanswerables) on the tune halves: citing something for a question the corpus cannot answer
+costs more than a refusal. Held-out halves are reported, never used, beside the answerer's hand-set
+cut-offs ("rules") on the same items. Writes results/decision.json.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..qa import Answerer, Retriever
-from ..qa.decide import Decision, Features
+from ..qa.decide import Features
 from .corpora import load_manifest
 from .dataset import Item, select_split
-from .evidence import Corpus
 from .fit_retrieval import open_corpus
 
 RESULTS = Path(__file__).resolve().parent / "results" / "decision.json"
@@ -32,19 +33,33 @@ WRONG_COST = 2.0  # a wrong citation costs two refusals
 L2 = 0.01
 
 
-def samples(answerer: Answerer[Any], items: Sequence[Item]) -> list[tuple[Features, int, str]]:
-    """(features, label, type) of every item the answerer would not refuse on its typed rules alone."""
-    corpus = Corpus(answerer.index.documents.values())
-    golds = corpus.locate([i for i in items if i.gold_quotes])
+Sample = tuple[Features, int, str, bool]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A logistic answer-or-refuse decision over qa.decide.Features."""
+
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+
+    def p_answer(self, features: Features) -> float:
+        z = self.bias + sum(w * x for w, x in zip(self.weights, features.values(), strict=True))
+        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+
+    def answers(self, features: Features) -> bool:
+        return self.p_answer(features) >= self.threshold
+
+
+def samples(answerer: Answerer[Any], items: Sequence[Item]) -> list[Sample]:
+    """(features, label, type, whether the hand-set rules answer) of every item the typed rules let through."""
     found = []
     for item in items:
         assessed = answerer.assess(item.question, item.history)
         if assessed.features is None:
             continue
-        best = assessed.scored[0].span
-        span = (best.document_id, best.start, best.end)
-        right = item.id in golds and any(g.hit_by(span) for g in golds[item.id])
-        found.append((assessed.features, int(right), item.type))
+        found.append((assessed.features, int(item.type != "unanswerable"), item.type, assessed.refusal is None))
     return found
 
 
@@ -60,30 +75,38 @@ def logistic(x: np.ndarray, y: np.ndarray, steps: int = 5000, rate: float = 0.5)
     return w / scale, b - float((w / scale) @ mean)
 
 
-def utility(decision: Decision, data: Sequence[tuple[Features, int, str]]) -> dict[str, float]:
-    answered = [(label, kind) for f, label, kind in data if decision.answers(f)]
+def utility(answers: Sequence[bool], data: Sequence[Sample]) -> dict[str, float]:
+    """How a way of deciding (one yes/no per sample) fares: right and wrong answers, cited unanswerables."""
+    answered = [(label, kind) for yes, (_, label, kind, _) in zip(answers, data, strict=True) if yes]
     right = sum(label for label, _ in answered)
     wrong = len(answered) - right
-    unanswerable = [f for f, _, kind in data if kind == "unanswerable"]
     return {
         "items": len(data),
         "answered": len(answered),
         "right": right,
         "wrong": wrong,
         "utility": right - WRONG_COST * wrong,
-        "unanswerable_answered": sum(1 for f in unanswerable if decision.answers(f)),
-        "unanswerable": len(unanswerable),
+        "unanswerable_answered": sum(1 for _, kind in answered if kind == "unanswerable"),
+        "unanswerable": sum(1 for _, _, kind, _ in data if kind == "unanswerable"),
     }
 
 
-def fit(tune: Sequence[tuple[Features, int, str]]) -> Decision:
-    x = np.array([f.values() for f, _, _ in tune])
-    y = np.array([label for _, label, _ in tune], dtype=float)
+def decided(decision: Decision, data: Sequence[Sample]) -> list[bool]:
+    return [decision.answers(f) for f, _, _, _ in data]
+
+
+def by_rules(data: Sequence[Sample]) -> list[bool]:
+    return [rules for _, _, _, rules in data]
+
+
+def fit(tune: Sequence[Sample]) -> Decision:
+    x = np.array([f.values() for f, _, _, _ in tune])
+    y = np.array([label for _, label, _, _ in tune], dtype=float)
     w, b = logistic(x, y)
     best: tuple[float, Decision] | None = None
     for threshold in np.linspace(0.05, 0.95, 91):
         candidate = Decision(tuple(round(float(v), 4) for v in w), round(b, 4), round(float(threshold), 2))
-        score = utility(candidate, tune)["utility"]
+        score = utility(decided(candidate, tune), tune)["utility"]
         if best is None or score > best[0]:
             best = (score, candidate)
     assert best is not None
@@ -96,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     from .dataset import load_dataset
 
-    halves: dict[str, dict[str, list[tuple[Features, int, str]]]] = {}
+    halves: dict[str, dict[str, list[Sample]]] = {}
     for corpus in load_manifest():
         answerer: Answerer[Any] = Answerer(Retriever(open_corpus(corpus, args.data_dir)))
         items = load_dataset(corpus.dataset)
@@ -106,7 +129,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         "decision": {"weights": list(decision.weights), "bias": decision.bias, "threshold": decision.threshold},
         "features": list(Features.__dataclass_fields__),
         "wrong_cost": WRONG_COST,
-        "per_corpus": {name: {half: utility(decision, data) for half, data in h.items()} for name, h in halves.items()},
+        "per_corpus": {
+            name: {
+                half: {"decision": utility(decided(decision, data), data), "rules": utility(by_rules(data), data)}
+                for half, data in h.items()
+            }
+            for name, h in halves.items()
+        },
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")

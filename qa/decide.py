@@ -1,14 +1,13 @@
-"""Answer or refuse by one calibrated score over what the evidence shows, rather than by hand-set cut-offs.
+"""What the evidence for a question looks like, in numbers: the features an answer-or-refuse decision reads.
 
-A logistic model over a few features of the best sentence and the retrieved passages gives the chance
-that answering would cite the right sentence; below the threshold citeqa refuses. Weights, bias and
-threshold are fitted on the tune halves of every dev corpus by evals/fit_decision.py (its output:
-evals/results/decision.json), with a wrong citation counted as costlier than a refusal.
+evals/fit_decision.py fits a logistic decision over these features on the tune halves of every dev corpus
+(evals/results/decision.json). Measured there, it separated the unanswerable questions that pass the
+typed checks (qa/assess.py) no better than the hand-set cut-offs (on topic, near-miss: the retrieval
+scores overlap), so the answerer keeps the cut-offs and the features stay for the next model to use.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import astuple, dataclass
 
 
@@ -23,21 +22,3 @@ class Features:
 
     def values(self) -> tuple[float, ...]:
         return astuple(self)
-
-
-@dataclass(frozen=True)
-class Decision:
-    weights: tuple[float, ...]
-    bias: float
-    threshold: float
-
-    def p_answer(self, features: Features) -> float:
-        z = self.bias + sum(w * x for w, x in zip(self.weights, features.values(), strict=True))
-        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
-
-    def answers(self, features: Features) -> bool:
-        return self.p_answer(features) >= self.threshold
-
-
-# Fitted by evals/fit_decision.py on the tune halves (evals/results/decision.json).
-DECISION = Decision(weights=(0.0, 0.0, 0.0, 0.0, 0.0, 0.0), bias=1.0, threshold=0.5)

@@ -1,8 +1,9 @@
-"""The calibrated answer-or-refuse decision."""
+"""The logistic answer-or-refuse decision that evals/fit_decision.py fits."""
 
 from __future__ import annotations
 
-from citeqa.qa.decide import Decision, Features
+from citeqa.evals.fit_decision import Decision
+from citeqa.qa.decide import Features
 
 
 def _features(dense: float, coverage: float) -> Features:
