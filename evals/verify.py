@@ -12,10 +12,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from ..qa.claims import OPENERS as _OPENERS
 from ..qa.claims import quotations
 
 _LOOK_ALIKE = re.compile(r"[\[［【〔〖]\s*[0-9０-９]+(?:\s*[,，;\-–]\s*[0-9０-９]+)*\s*[\]］】〕〗]")
-_MARKER = re.compile(r"\[(\d+)\]")
+_MARKER = re.compile(r"\s*\[(\d+)\]\s*")
 
 
 def _norm(text: str) -> str:
@@ -23,6 +24,17 @@ def _norm(text: str) -> str:
 
 
 _STRAIGHT = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+
+
+def _quoted(line: str) -> list[str]:
+    """The quoted pieces of one line: a mark left open runs to the line's end, and a marker ends a piece
+    (quotes of neighbouring paragraphs may share one pair of marks, each followed by its own marker)."""
+    spans, left_open = quotations(line)
+    if left_open:
+        after = spans[-1][1] + 1 if spans else 0
+        opener = next(i for i in range(after, len(line)) if line[i] in _OPENERS)
+        spans.append((opener + 1, len(line)))
+    return [piece for lo, hi in spans for piece in _MARKER.split(line[lo:hi])[::2]]
 
 
 def text_problems(answer: Mapping[str, Any]) -> list[str]:
@@ -37,13 +49,11 @@ def text_problems(answer: Mapping[str, Any]) -> list[str]:
     sources.append(str(answer.get("question", "")))
     normed = [_norm(s) for s in sources if s]
     problems = []
-    spans, left_open = quotations(text)
-    if left_open:
-        problems.append("the answer text leaves a quotation mark open")
-    for lo, hi in spans:
-        words = _norm(text[lo:hi])
-        if any(ch.isalnum() for ch in words) and not any(words in source for source in normed):
-            problems.append(f"the answer quotes words its citations do not hold: {text[lo:hi][:60]!r}")
+    for line in text.splitlines():
+        for piece in _quoted(line):
+            words = _norm(piece)
+            if any(ch.isalnum() for ch in words) and not any(words in source for source in normed):
+                problems.append(f"the answer quotes words its citations do not hold: {piece.strip()[:60]!r}")
     markers = {int(m) for m in _MARKER.findall(text)}
     for found in _LOOK_ALIKE.finditer(text):
         if not _MARKER.fullmatch(found.group(0)):

@@ -54,7 +54,7 @@ class Rejection:
 # Brackets and digits of every width: a model copying citation style writes ［3］, 【6】, [ 4 ] or [1, 2].
 _MARKER = re.compile(r"\s*[\[［【〔〖(（]\s*[0-9０-９]+(?:\s*[,，;\-–]\s*[0-9０-９]+)*\s*[\]］】〕〗)）]")
 _PAIRS = {'"': '"', "“": "”", "„": "“”", "«": "»", "「": "」", "『": "』", "‹": "›", "＂": "＂", "‘": "’"}
-_OPENERS = "".join(_PAIRS)
+OPENERS = "".join(_PAIRS)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NUMBER_WORDS = frozenset(
     [

@@ -26,8 +26,8 @@ class OffsetShiftingTarget(PythonTarget):
 
 def test_thresholds_hold_every_gated_metric_and_demand_verbatim_quotes() -> None:
     minimums = load_thresholds()
-    assert set(minimums) == {"verbatim_rate", "recall@5", "support_precision", "refusal_f1"}
-    assert minimums["verbatim_rate"] == 1.0
+    assert set(minimums) == {"verbatim_rate", "text_verified_rate", "recall@5", "support_precision", "refusal_f1"}
+    assert minimums["verbatim_rate"] == 1.0 and minimums["text_verified_rate"] == 1.0
 
 
 def test_smoke_set_through_the_real_answerer_passes_the_gate(smoke_runs: list[Run]) -> None:
@@ -44,6 +44,26 @@ def test_gate_fails_on_verbatim_rate_when_a_quote_is_not_the_text_at_its_offsets
     metrics = summarize(broken.scores, broken.kind, k=10)
     assert metrics["verbatim_rate"] is not None and metrics["verbatim_rate"] < 1.0
     assert any(failure.startswith("verbatim_rate: ") for failure in check(metrics, load_thresholds()))
+
+
+class FabricatedQuotationTarget(PythonTarget):
+    """The real answerer, with a made-up quotation added to each answer's text beside its verbatim citations."""
+
+    def ask(self, item: Item) -> dict[str, Any]:
+        answer = super().ask(item)
+        answer["answer"] = (
+            "Xi declared: “All foreign operating systems will be banned by 2025.” [1]\n" + answer["answer"]
+        )
+        return answer
+
+
+def test_gate_fails_an_answer_whose_text_quotes_words_its_citations_do_not_hold(answerer: Answerer) -> None:
+    items = load_dataset(SMOKE)
+    corpus = Corpus(answerer.index.documents.values())
+    fabricated = run(FabricatedQuotationTarget(answerer, 10), items, corpus.locate(items), corpus)
+    metrics = summarize(fabricated.scores, fabricated.kind, k=10)
+    assert metrics["verbatim_rate"] == 1.0 and metrics["text_verified_rate"] == 0.0
+    assert any(failure.startswith("text_verified_rate: ") for failure in check(metrics, load_thresholds()))
 
 
 def test_gate_lists_each_metric_below_its_minimum_and_each_unmeasured_one() -> None:

@@ -45,7 +45,10 @@ class FakeLLMServer:
                 if reply.raw is not None:
                     self._send("application/json", reply.raw)
                 elif body.get("stream"):
-                    self._stream(body, reply)
+                    try:
+                        self._stream(body, reply)
+                    except (BrokenPipeError, ConnectionResetError):
+                        return  # the client stopped reading, as it does with a reply too long to keep
                 else:
                     message = {"role": "assistant", "content": reply.content}
                     self._send("application/json", _completion(body, {"message": message}).encode())
