@@ -129,7 +129,8 @@ class Retriever(Generic[IndexT]):
         w = self.weights
         if not ranked or (w.year == 0 and w.title == 0 and w.sentence == 0):
             return ranked
-        top = ranked[0].score
+        # A ranking fused with one side weighted 0 can score every candidate 0: then rank order is all there is.
+        top = max(ranked[0].score, 1e-9)
         words = set(tokenize(query))
         scored = []
         for item in ranked:

@@ -150,3 +150,9 @@ def test_digits_inside_a_name_are_not_asserted_numbers(index: MemoryIndex) -> No
 
     parsed = Question.parse("Does GPT-4 or the x86 build cost 30 dollars?", Vocabulary(index))
     assert parsed.numbers == ("30",)
+
+
+def test_a_ranking_whose_fused_scores_are_all_zero_still_retrieves(index: MemoryIndex) -> None:
+    retriever = Retriever(index, dense_weight=0.0, lexical_weight=0.0)
+    plan = Answerer(retriever).plan("What do the orchard members share?")
+    assert retriever.retrieve(plan)
