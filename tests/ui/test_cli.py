@@ -33,7 +33,7 @@ def run_in(folder: Path, *args: str, **env: str) -> subprocess.CompletedProcess[
     return subprocess.run([CITEQA, *args], capture_output=True, text=True, cwd=folder, env=environ, timeout=120)
 
 
-SEARCH_HIT = re.compile(r"^(\d+)\. (.+) \((\d{4}(?:-\d{2}){0,2})\) · (\S+#p\d+) · chars (\d+)-(\d+)$")
+SEARCH_HIT = re.compile(r"^(\d+)\. (.+) \((\d{4}(?:-\d{2}){0,2})\) · (\S+#p\d+(?:\.\d+)?) · chars (\d+)-(\d+)$")
 SEARCH_SCORES = re.compile(r"^   dense cosine (\d\.\d{3}|–) · BM25 (\d+\.\d{2}|–)$")
 
 
