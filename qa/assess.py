@@ -51,6 +51,7 @@ class Assessor:
         self.thresholds = thresholds
         # Lowered once: asserted names are looked up in the whole corpus on every question.
         self._lowered_texts = [doc.text.lower() for doc in index.documents.values()]
+        self._dated_years = {doc.date[:4] for doc in index.documents.values() if doc.date}
 
     def __call__(self, plan: QueryPlan, passages: list[Passage], turns: Sequence[Turn]) -> Assessment:
         question = plan.question
@@ -80,8 +81,7 @@ class Assessor:
         missing = unsupported_values(parsed, evidence + " " + " ".join(p.date for p in passages[:3]))
         # What the closest passages lack is only unsupported when the corpus lacks it too: a year that names
         # an occasion some document is dated in, or a version or name found elsewhere, is retrieval's miss.
-        dated = {d.date[:4] for d in self.index.documents.values() if d.date}
-        missing = [m for m in missing if m not in dated] if parsed.years else missing
+        missing = [m for m in missing if m not in self._dated_years] if parsed.years else missing
         missing = [m for m in missing if m in parsed.years or not self._in_corpus(m)]
         unknown = [m for m in missing if not self._in_corpus(m)]
         features = self._features(parsed, scored, evidence, unknown)

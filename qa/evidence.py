@@ -16,12 +16,11 @@ from functools import cached_property
 
 import numpy as np
 
-from ..corpus.text import tokenize
+from ..corpus.text import YEAR, tokenize
 from ..index.protocol import SearchIndex, Span
 from .models import Passage
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
-_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _NUMBER = re.compile(
     r"(?<![\d,])(?!(?:1[89]|20)\d\d\b)\d[\d,.]*(?!\d|st\b|nd\b|rd\b|th\b)|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|trillions?|percent|dozens?)\b",
@@ -29,7 +28,7 @@ _NUMBER = re.compile(
 )
 _AMOUNT = re.compile(r"\b(yuan|dollars?|euros?|pounds?)\b|[$¥€£]|\b(million|billion|trillion)\b", re.IGNORECASE)
 # Months and years; a bare ordinal ("36th") numbers a session, it does not date it.
-_DATE = re.compile(rf"\b({_MONTHS})\b|{_YEAR.pattern}", re.IGNORECASE)
+_DATE = re.compile(rf"\b({_MONTHS})\b|{YEAR.pattern}", re.IGNORECASE)
 # A named place after "in"/"at". A name found in most documents (the corpus's own country, say) names no
 # venue: Vocabulary.is_generic decides that from the corpus, see fills().
 _PLACE = re.compile(r"\b(in|at)\s+(?!The\b|the\b)([A-Z][a-z]+)")
@@ -107,9 +106,9 @@ class Question:
         numbers = tuple(
             m.rstrip(".,")
             for m in re.findall(r"(?<![\w.-])\d[\d,.]*(?![\w-])", text)
-            if not _YEAR.fullmatch(m.rstrip(".,"))
+            if not YEAR.fullmatch(m.rstrip(".,"))
         )
-        return cls(text, slot, filler, tuple(_YEAR.findall(text)), numbers, names, tuple(tokenize(text)))
+        return cls(text, slot, filler, tuple(YEAR.findall(text)), numbers, names, tuple(tokenize(text)))
 
 
 @dataclass
