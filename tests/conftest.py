@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
@@ -38,6 +41,18 @@ def index(settings: Settings) -> Index:
 @pytest.fixture(scope="session")
 def answerer(settings: Settings, index: Index) -> Answerer:
     return wiring.open_answerer(settings, index)
+
+
+def stop(process: subprocess.Popen[Any], sig: int = signal.SIGINT, timeout: float = 20) -> None:
+    """Ask a server process to stop as a user would, killing it only if it does not stop in time."""
+    if process.poll() is not None:
+        return
+    process.send_signal(sig)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def free_port() -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -15,7 +16,7 @@ import pytest
 
 from citeqa import wiring
 from citeqa.settings import Settings
-from tests.conftest import free_port
+from tests.conftest import free_port, stop
 
 STARTUP_SECONDS = 30
 
@@ -51,12 +52,7 @@ def chroma_server(tmp_path: Path) -> Iterator[int]:
             time.sleep(0.2)
         yield port
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, signal.SIGTERM, timeout=10)
         log.close()
 
 

@@ -20,7 +20,7 @@ import pytest
 
 from citeqa.index import Index
 from citeqa.settings import Settings
-from tests.conftest import free_port
+from tests.conftest import free_port, stop
 from tests.ui.conftest import QUESTIONS, assert_contract
 
 
@@ -55,13 +55,7 @@ def _served(
         )
         yield f"http://127.0.0.1:{port}", process
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop(process)
 
 
 def _wait_until_ready(url: str, timeout: float = 90) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import threading
@@ -19,7 +18,7 @@ from citeqa import wiring
 from citeqa.index import Layout
 from citeqa.index.integrity import HNSW_FILES
 from citeqa.settings import Settings
-from tests.conftest import LiveServer, free_port
+from tests.conftest import LiveServer, free_port, stop
 
 CITEQA = str(Path(sys.executable).with_name("citeqa"))
 QUESTIONS = ("What must the internet be governed by?", "What is the key to the country?")
@@ -81,12 +80,7 @@ def server(tmp_path: Path) -> Iterator[tuple[httpx.Client, Path, Path]]:
             _wait_for_build(client, Layout(data).current().name)
             yield client, corpus, data
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         log.close()
 
 
