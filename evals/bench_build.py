@@ -14,13 +14,12 @@ from typing import Any
 
 from ..corpus import Document
 from ..index import Embedder, Layout, build_index, chunk_document, sentence_spans
-from ..index.chunking import BODY
 from ..index.tokens import count_tokens
 
 
 def embedded_texts(documents: Sequence[Document], max_tokens: int) -> list[str]:
     """What a full build embeds: every body paragraph, then every sentence of them."""
-    body = [c for d in documents for c in chunk_document(d, max_tokens, count_tokens) if c.role == BODY]
+    body = [c for d in documents for c in chunk_document(d, max_tokens, count_tokens) if c.searchable]
     texts = {d.id: d.text for d in documents}
     sentences = [
         texts[c.document_id][s:e] for c in body for s, e in sentence_spans(texts[c.document_id], c.start, c.end)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..corpus import Document
-from .chunking import BODY, CHUNKER_VERSION, Chunk, chunk_document
+from .chunking import CHUNKER_VERSION, Chunk, chunk_document
 from .errors import IndexBusyError, IndexStoreError
 from .integrity import text_digest
 from .layout import FORMAT_VERSION, PARTIAL, Layout, in_use, read_manifest, write_json
@@ -152,7 +152,7 @@ def build_index(
         partial = layout.builds / f"{name}{PARTIAL}"
         partial.mkdir(parents=True)
         chunks = [c for doc in documents for c in chunk_document(doc, max_tokens, count_tokens)]
-        body = [c for c in chunks if c.role == BODY]
+        body = [c for c in chunks if c.searchable]
         report.chunks = len(body)
         texts_by_doc = {d.id: d.text for d in documents}
         sentences = [(c, s, e) for c in body for s, e in sentence_spans(texts_by_doc[c.document_id], c.start, c.end)]

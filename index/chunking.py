@@ -17,8 +17,14 @@ from ..corpus.text import language_of
 from .sentences import sentence_spans
 
 # 3: sentences run on across the line breaks of hard-wrapped text; tiny tail parts join the part before.
-CHUNKER_VERSION = "3"
+# 4: headings are searched and cited too.
+CHUNKER_VERSION = "4"
 BODY = "body"
+HEADING = "heading"
+# Headings are searched as well as body text: a release line ("release 1.12 (2022-04-07)"), a status line
+# or a one-line item shaped like a heading is often the only place a fact is stated. Titles, metadata and
+# boilerplate stay out.
+SEARCHABLE = frozenset({BODY, HEADING})
 MIN_PART_TOKENS = 24
 
 _BOILERPLATE = re.compile(
@@ -46,6 +52,10 @@ class Chunk:
     language: str
     role: str
     page: int | None = None  # the source page (PDF) the chunk starts on
+
+    @property
+    def searchable(self) -> bool:
+        return self.role in SEARCHABLE
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -120,7 +130,7 @@ def _role(text: str, seen: set[str], title_seen: bool) -> str:
         len(stripped) <= 160 and words <= 20 and not stripped.rstrip("*").endswith(_SENTENCE_END)
     )
     if looks_like_heading:
-        return "heading" if title_seen else "title"
+        return HEADING if title_seen else "title"
     return BODY
 
 
@@ -160,7 +170,7 @@ def chunk_document(document: Document, max_tokens: int, count_tokens: Callable[[
         seen.add(_fingerprint(paragraph))
         if role == "title":
             title_seen = True
-        elif role == "heading":
+        elif role == HEADING:
             heading = paragraph.lstrip("#").strip()
         elif role == BODY:
             title_seen = True

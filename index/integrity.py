@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..corpus import Document
-from .chunking import BODY, Chunk
+from .chunking import Chunk
 from .errors import IndexCorruptError
 
 # The files hnswlib persists for one Chroma vector segment; without them Chroma quietly answers from
@@ -55,7 +55,7 @@ def check_records(
     counts = manifest.get("counts", {})
     found = {
         "documents": len(documents),
-        "paragraphs": sum(1 for c in chunks.values() if c.role == BODY),
+        "paragraphs": sum(1 for c in chunks.values() if c.searchable),
         "chunks": len(chunks),
     }
     for key, count in found.items():

@@ -13,7 +13,7 @@ import numpy as np
 from ..corpus import Document
 from .build import chunker_key
 from .chroma import VectorIndex, open_client
-from .chunking import BODY, Chunk
+from .chunking import Chunk
 from .embedding import Embedder
 from .errors import IndexCorruptError, IndexMismatchError
 from .integrity import check_records, check_vector_files
@@ -55,7 +55,7 @@ class Index:
         except (KeyError, TypeError) as exc:
             raise IndexCorruptError(f"records in {build} are malformed ({exc}); run `citeqa index --rebuild`") from exc
         check_records(build, manifest, self.documents, self.chunks)
-        self.body_ids = [c.id for c in self.chunks.values() if c.role == BODY]
+        self.body_ids = [c.id for c in self.chunks.values() if c.searchable]
         self._load_vectors(build)
         check_vector_files(build, manifest, len(self.body_ids))
         try:

@@ -11,7 +11,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
-from ..index.chunking import BODY
 from ..qa import Answer, AnswerDone, Answerer, CitationAdded, Filters, PassagesFound, TextDelta
 from ..settings import Settings
 from .access_log import AUTHENTICATED, note_question
@@ -160,7 +159,7 @@ async def document(document_id: str, answerer: AnswererDep) -> DocumentOut:
     if doc is None:
         raise ApiError(404, "unknown_document", f"no document {document_id!r}; GET /v1/documents lists them")
     paragraphs = sorted(
-        (c for c in index.chunks.values() if c.document_id == doc.id and c.role == BODY), key=lambda c: c.start
+        (c for c in index.chunks.values() if c.document_id == doc.id and c.searchable), key=lambda c: c.start
     )
     return DocumentOut(
         **doc.metadata(),  # type: ignore[arg-type]

@@ -110,3 +110,10 @@ def test_chinese_paragraphs_are_tagged_zh(chunks: dict[str, list[Chunk]]) -> Non
     assert len(zh) >= 5
     assert all(sum("\u4e00" <= ch <= "\u9fff" for ch in c.text) > len(c.text) / 2 for c in zh)
     assert all(c.language == "en" for items in chunks.values() for c in items if "Xi Jinping" in c.text[:40])
+
+
+def test_headings_are_searched_and_titles_boilerplate_and_metadata_are_not(chunks: dict[str, list[Chunk]]) -> None:
+    every = [c for items in chunks.values() for c in items]
+    heading = next(c for c in every if c.role == "heading")
+    assert heading.searchable
+    assert not any(c.searchable for c in every if c.role in ("title", "boilerplate", "meta"))
