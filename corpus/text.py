@@ -19,7 +19,7 @@ STOPWORDS = frozenset(
         "now of off on once only or other our ours out over own same she should so some such than that the "
         "their theirs them then there these they this those through to too under until up very was we were "
         "what when where which while who whom why will with would you your yours also said says say tell told "
-        "what's mention mentioned according discuss discussed talk talked describe described think want"
+        "what's mention mentioned according discuss discussed talk talked describe described think want get"
     ).split()
 )
 
@@ -27,8 +27,15 @@ STOPWORDS = frozenset(
 def stem(word: str) -> str:
     for suffix, replacement in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4 and not word.endswith("ss"):
-            return word[: -len(suffix)] + replacement
-    return word
+            word = word[: -len(suffix)] + replacement
+            break
+    # "release", "released" and "releases" meet at "releas": a silent final e is not part of the stem.
+    return word[:-1] if word.endswith("e") and len(word) >= 5 and not word.endswith("ee") else word
+
+
+# A version or section number ("1.12", "4.2.2") is one identifier: split at its dots, "1.12" would also
+# match "1.3.12" and every other number holding a 1 and a 12.
+_DOTTED = re.compile(r"(?<![\w.])\d+(?:\.\d+)+(?![\w]|\.\d)")
 
 
 def tokenize(text: str) -> list[str]:
@@ -40,6 +47,7 @@ def tokenize(text: str) -> list[str]:
             tokens.extend(word[i : i + 2] for i in range(max(1, len(word) - 1)))
         elif word and word not in STOPWORDS:
             tokens.append(stem(word))
+    tokens.extend(_DOTTED.findall(text))
     return tokens
 
 
@@ -50,8 +58,25 @@ def language_of(text: str, default: str = "en") -> str:
     return default
 
 
+# Where something is in a system: an absolute or home path ("/var/lib/dpkg/", "~/.config"), a relative one
+# of two or more parts ("src/fuzz/"), one under a placeholder ("<admindir>/lock-frontend"), an e-mail
+# address or a URL. One slash between words ("and/or", "499/500") is not a place.
+LOCATOR = re.compile(
+    r"https?://[^\s>)\]»]+"
+    r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|(?<![\w/])(?:~|\.{1,2})?/[\w.-]+(?:/[\w.-]*)*"
+    r"|(?<![\w/])[\w.-]+/[\w.-]+/[\w./-]*"
+    r"|[«<$][^\s»>/]*[»>]?/[\w.-]+"
+)
+
+
 def years_in(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(YEAR.findall(text)))
+
+
+def versions_in(text: str) -> tuple[str, ...]:
+    """Dotted version or section numbers ("1.12", "4.2.2"), each once, in order."""
+    return tuple(dict.fromkeys(_DOTTED.findall(text)))
 
 
 # Marks a quote may already open or close with; adding our own beside them doubles them (“"The…).
