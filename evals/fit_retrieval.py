@@ -23,6 +23,7 @@ from typing import Any
 from .. import wiring
 from ..index import Index
 from ..qa import Retriever
+from ..qa.plan import QueryPlan
 from ..qa.retrieve import Weights
 from ..settings import Settings
 from .bench_recall import Golds, answerable_items, recall_at
@@ -31,7 +32,13 @@ from .dataset import Item, select_split
 from .runner import plan_of
 
 RESULTS = Path(__file__).resolve().parent / "results" / "retrieval.json"
-GRID = {"year": (0.0, 0.1, 0.2, 0.4), "title": (0.0, 0.1, 0.2), "sentence": (0.0, 0.25, 0.5, 1.0)}
+GRID = {
+    "year": (0.0, 0.1, 0.2),
+    "version": (0.0, 0.1, 0.2, 0.4),
+    "title": (0.0, 0.1, 0.2),
+    "sentence": (0.0, 0.25, 0.5, 1.0),
+    "lexical": (0.0, 0.25, 0.5, 1.0),
+}
 TIE = 0.002  # a larger weight must beat a smaller one by this much mean MRR to be chosen
 
 
@@ -60,6 +67,17 @@ def folds(corpora: Sequence[DevCorpus], data_root: Path) -> list[Fold]:
     return found
 
 
+_PLANS: dict[tuple[str, str], QueryPlan] = {}
+
+
+def _plan(fold: Fold, item: Item) -> QueryPlan:
+    """One plan (one query embedding) per question for the whole grid."""
+    key = (fold.corpus, item.id)
+    if key not in _PLANS:
+        _PLANS[key] = plan_of(item, fold.index)
+    return _PLANS[key]
+
+
 def _half(fold: Fold, half: str) -> tuple[list[Item], Golds]:
     return fold.tune if half == "tune" else fold.heldout
 
@@ -72,9 +90,10 @@ def _recall(fold: Fold, half: str, weights: Weights) -> float:
 def _mrr(fold: Fold, half: str, weights: Weights, depth: int = 10) -> float:
     """Mean of 1/rank of the first passage holding gold evidence (0 when none of the top `depth` does)."""
     items, golds = _half(fold, half)
-    retriever, total = Retriever(fold.index, weights=weights), 0.0
+    total = 0.0
     for item in items:
-        for rank, p in enumerate(retriever.retrieve(plan_of(item, fold.index), k=depth), start=1):
+        passages = Retriever(fold.index, weights=weights).retrieve(_plan(fold, item), k=depth)
+        for rank, p in enumerate(passages, start=1):
             if any(g.hit_by((p.document_id, p.start, p.end)) for g in golds[item.id]):
                 total += 1 / rank
                 break
@@ -84,13 +103,13 @@ def _mrr(fold: Fold, half: str, weights: Weights, depth: int = 10) -> float:
 def fit(found: Sequence[Fold]) -> dict[str, Any]:
     """The grid point with the best mean tune MRR; smaller weights win near-ties (TIE)."""
     best: tuple[float, Weights] | None = None
-    for year, title, sentence in itertools.product(GRID["year"], GRID["title"], GRID["sentence"]):
-        weights = Weights(year, title, sentence)
+    for values in itertools.product(*GRID.values()):
+        weights = Weights(**dict(zip(GRID, values, strict=True)))
         mean = statistics.fmean(_mrr(f, "tune", weights) for f in found)
         if best is None or mean > best[0] + TIE:
             best = (mean, weights)
     assert best is not None
-    chosen, plain = best[1], Weights(0.0, 0.0, 0.0)
+    chosen, plain = best[1], Weights(**dict.fromkeys(GRID, 0.0))
 
     def figures(f: Fold, half: str, weights: Weights) -> dict[str, float]:
         return {"recall@5": round(_recall(f, half, weights), 3), "mrr": round(_mrr(f, half, weights), 3)}

@@ -13,6 +13,7 @@ import argparse
 import json
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         index = open_corpus(corpus, args.data_dir)
         items = load_dataset(corpus.dataset)
         result[corpus.name] = {
-            "plain_fusion": report(index, items, Weights(0, 0, 0)),
+            "plain_fusion": report(index, items, Weights(**dict.fromkeys(asdict(Weights()), 0.0))),
             "fitted": report(index, items, Weights()),
         }
     RESULTS.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
