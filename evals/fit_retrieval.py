@@ -37,7 +37,6 @@ GRID = {
     "version": (0.0, 0.1, 0.2, 0.4),
     "title": (0.0, 0.1, 0.2),
     "sentence": (0.0, 0.25, 0.5, 1.0),
-    "lexical": (0.0, 0.25, 0.5, 1.0),
 }
 TIE = 0.002  # a larger weight must beat a smaller one by this much mean MRR to be chosen
 

@@ -24,16 +24,14 @@ class Weights:
     Fitted on the tune halves of every dev corpus by evals/fit_retrieval.py (its output:
     evals/results/retrieval.json: held-out recall@5 .76→.79, .56→.63, .80→.83 and .77→.77 on the four dev
     corpora against plain fusion; the version weight lifts the release notes' tune half .56→.63, not their
-    held-out half); 0 for all is plain reciprocal-rank fusion.
+    held-out half); 0 for all is plain reciprocal-rank fusion. A share of the BM25 score (which the fusion
+    reduces to a rank) was on the grid too and fitted to 0.
     """
 
     year: float = 0.1  # the document's date, title or heading names a year the question names
     version: float = 0.4  # the passage or its heading names a version number the question names ("gzip 1.12")
     title: float = 0.1  # share of the document title's and section heading's words the question uses
     sentence: float = 0.25  # cosine of the passage's best sentence to the question
-    # BM25 score over the best candidate's: reciprocal-rank fusion keeps only the order, and loses that a
-    # version number or a rare name matched one passage far better than any other. Fitted 0: MRR did not gain.
-    lexical: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -136,7 +134,6 @@ class Retriever(Generic[IndexT]):
             return ranked
         # A ranking fused with one side weighted 0 can score every candidate 0: then rank order is all there is.
         top = max(ranked[0].score, 1e-9)
-        top_lexical = max((r.lexical or 0.0 for r in ranked), default=0.0) or 1.0
         words = set(tokenize(query))
         versions = set(versions_in(query))
         scored = []
@@ -144,7 +141,7 @@ class Retriever(Generic[IndexT]):
             paragraph = self.index.paragraph(item.paragraph_id)
             doc = self.index.documents[paragraph.document_id]
             named = f"{doc.title} {paragraph.heading}"
-            score = item.score / top + w.lexical * (item.lexical or 0.0) / top_lexical
+            score = item.score / top
             if years and (doc.date[:4] in years or any(y in named for y in years)):
                 score += w.year
             if versions and versions & set(versions_in(f"{named} {paragraph.text}")):
