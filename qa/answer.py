@@ -6,6 +6,7 @@ whose quotes are found in the passages, and falls back to the extractive answer 
 
 from __future__ import annotations
 
+import copy
 import re
 import time
 from collections.abc import Iterator, Sequence
@@ -56,6 +57,13 @@ class Answerer(Generic[IndexT]):
         self.thresholds = thresholds
         self.vocab = Vocabulary(self.index)
         self._assess = Assessor(self.index, self.vocab, thresholds)
+
+    def with_thresholds(self, thresholds: Thresholds) -> Answerer[IndexT]:
+        """The same answerer judging by other thresholds; the corpus statistics are shared, not recounted."""
+        other = copy.copy(self)
+        other.thresholds = thresholds
+        other._assess = Assessor(self.index, self.vocab, thresholds)
+        return other
 
     def plan(
         self,
@@ -196,9 +204,9 @@ class Answerer(Generic[IndexT]):
         taken = {(c.passage.paragraph_id, c.span.start) for c in chosen}
         extra = []
         for part in plan.parts:
-            ranked = score_sentences(
-                self.index, passages, plan.vector(part), Question.parse(part, self.vocab), self.vocab
-            )
+            parsed = Question.parse(part, self.vocab)
+            weights = self.thresholds.sentences
+            ranked = score_sentences(self.index, passages, plan.vector(part), parsed, self.vocab, weights=weights)
             best = ranked[0] if ranked else None
             if best is not None and (best.passage.paragraph_id, best.span.start) not in taken:
                 taken.add((best.passage.paragraph_id, best.span.start))

@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..corpus.text import tokenize
+from ..corpus.text import tokenize, versions_in
 from ..index.protocol import SearchIndex
 from .decide import Features
 from .evidence import (
     SLOT_NOUNS,
     Question,
     Scored,
+    SentenceWeights,
     Vocabulary,
     holds_answer,
     overlap,
@@ -26,13 +27,18 @@ from .plan import QueryPlan
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Support thresholds, set by measurement on the tuning half of the dev set (evals/)."""
+    """Support thresholds, set by measurement on the tuning half of the dev set (evals/).
+
+    margin and max_citations (how close to the best sentence another must score to be cited too, and how
+    many are cited) are fitted with the sentence weights by evals/fit_sentences.py.
+    """
 
     min_dense: float = 0.80
     min_dense_unknown: float = 0.84
     min_overlap: float = 0.2
     margin: float = 0.03
-    max_citations: int = 3
+    max_citations: int = 2
+    sentences: SentenceWeights = field(default_factory=SentenceWeights)
 
 
 @dataclass
@@ -52,6 +58,7 @@ class Assessor:
         # Lowered once: asserted names are looked up in the whole corpus on every question.
         self._lowered_texts = [doc.text.lower() for doc in index.documents.values()]
         self._dated_years = {doc.date[:4] for doc in index.documents.values() if doc.date}
+        self._versions = {v for doc in index.documents.values() for v in versions_in(doc.text)}
 
     def __call__(self, plan: QueryPlan, passages: list[Passage], turns: Sequence[Turn]) -> Assessment:
         question = plan.question
@@ -61,7 +68,9 @@ class Assessor:
         # Retrieval reads a follow-up with the earlier question; choosing the sentence that answers it
         # goes by the follow-up's own words, or the earlier topic's sentences win again.
         context = Question.parse(plan.earlier, self.vocab) if plan.earlier is not None else None
-        scored = score_sentences(self.index, passages, plan.vector(question), parsed, self.vocab, context)
+        scored = score_sentences(
+            self.index, passages, plan.vector(question), parsed, self.vocab, context, weights=self.thresholds.sentences
+        )
         said = {w for t in turns if t.role == "assistant" for w in tokenize(t.content)}
         fresh = [s for s in scored if not shown_before(self.text(s), said)] if said else scored
         # A follow-up wants something new; what the last answer already said is kept only as a last resort.
@@ -84,14 +93,20 @@ class Assessor:
         missing = [m for m in missing if m not in self._dated_years] if parsed.years else missing
         missing = [m for m in missing if m in parsed.years or not self._in_corpus(m)]
         unknown = [m for m in missing if not self._in_corpus(m)]
+        # A version names what the question is about ("gzip 1.13"), not a figure it may have wrong: a
+        # version no document names is a subject the corpus lacks, however close the passages read.
+        absent_versions = [v for v in versions_in(question) if v not in self._versions]
         features = self._features(parsed, scored, evidence, unknown)
         best, t = scored[0], self.thresholds
         refusal = None
         # A follow-up's topic was settled by the turn before it; only a fresh question can be off-topic.
-        if context is None and best.dense < t.min_dense and best.overlap < t.min_overlap:
+        # No content word of a fresh question in any of the closest passages: whatever its embedding is
+        # near, the corpus does not speak of it (dense similarity's floor differs from corpus to corpus).
+        unrelated = context is None and bool(parsed.terms) and features.coverage == 0 and best.overlap == 0
+        if unrelated or (context is None and best.dense < t.min_dense and best.overlap < t.min_overlap):
             refusal = _absent("Nothing in the corpus addresses this question.", parsed, evidence, self.vocab)
-        elif unknown and best.dense < t.min_dense_unknown:
-            refusal = f"The corpus says nothing about {', '.join(unknown)}."
+        elif absent_versions or (unknown and best.dense < t.min_dense_unknown):
+            refusal = f"The corpus says nothing about {', '.join(absent_versions or unknown)}."
         return Assessment(parsed, scored, missing, features, refusal)
 
     def _features(self, parsed: Question, scored: list[Scored], evidence: str, unknown: list[str]) -> Features:

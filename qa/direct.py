@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ..corpus.text import LOCATOR
+
 _MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _DATE = re.compile(
     rf"\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b"
@@ -27,7 +29,15 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _TIME = re.compile(r"\b\d{1,2}:\d{2}(?:\s*(?:a\.m\.|p\.m\.|am|pm))?|\b\d{1,2}\s*(?:a\.m\.|p\.m\.|am|pm)\b", re.I)
-_PATTERNS = {"date": _DATE, "time": _TIME, "place": _PLACE, "number": _NUMBER, "amount": _NUMBER}
+# Per slot, the patterns tried in turn, each with the group that holds the answer. A place is a named one
+# first ("in Valmora"), then a path, address or URL.
+_PATTERNS: dict[str, tuple[tuple[re.Pattern[str], int], ...]] = {
+    "date": ((_DATE, 0),),
+    "time": ((_TIME, 0),),
+    "place": ((_PLACE, 1), (LOCATOR, 0)),
+    "number": ((_NUMBER, 0),),
+    "amount": ((_NUMBER, 0),),
+}
 
 
 def short_span(
@@ -38,15 +48,13 @@ def short_span(
     Expressions the question itself contains are passed over: they name what is asked about, not the answer.
     `is_generic` tells names too common in the corpus to be an answer (the corpus's own country, say).
     """
-    pattern = _PATTERNS.get(slot or "")
-    if pattern is None:
-        return None
+    patterns = _PATTERNS.get(slot or "", ())
     lowered = question.lower()
-    for match in pattern.finditer(sentence):
-        group = 1 if slot == "place" else 0
-        text = match.group(group).strip(" ,.;:")
-        if not text or text.lower() in lowered or (slot == "place" and is_generic(text)):
-            continue
-        start = match.start(group) + match.group(group).index(text)
-        return start, start + len(text)
+    for pattern, group in patterns:
+        for match in pattern.finditer(sentence):
+            text = match.group(group).strip(" ,.;:«»<>`'\"")
+            if not text or text.lower() in lowered or (pattern is _PLACE and is_generic(text)):
+                continue
+            start = match.start(group) + match.group(group).index(text)
+            return start, start + len(text)
     return None

@@ -156,3 +156,117 @@ def test_a_ranking_whose_fused_scores_are_all_zero_still_retrieves(index: Memory
     retriever = Retriever(index, dense_weight=0.0, lexical_weight=0.0)
     plan = Answerer(retriever).plan("What do the orchard members share?")
     assert retriever.retrieve(plan)
+
+
+RELEASES = (
+    "Release notes of the widget library.\n\n"
+    "The widget library 1.12 added a dark theme for every dialog.\n\n"
+    "The widget library 1.3.12 fixed a crash in the file picker.\n\n"
+    "Version 2.0 of the library dropped the legacy dialogs."
+)
+
+
+def test_a_version_question_is_refused_when_no_sentence_names_a_version(answerer: Answerer[MemoryIndex]) -> None:
+    answer = answerer.ask("Which version of the harbour festival first had fireworks?")
+    assert answer.refused and not answer.citations
+    assert "version" in (answer.refusal_reason or "")
+
+
+def test_a_version_question_is_answered_by_the_sentence_naming_the_version() -> None:
+    answer = Answerer(Retriever(MemoryIndex([document("notes", RELEASES)]))).ask(
+        "Which version of the library dropped the legacy dialogs?"
+    )
+    assert not answer.refused
+    assert any("2.0" in c.quote for c in answer.citations)
+
+
+def test_an_authorship_question_is_refused_when_no_sentence_names_anyone(answerer: Answerer[MemoryIndex]) -> None:
+    answer = answerer.ask("Who founded the orchard cooperative?")
+    assert answer.refused and not answer.citations
+    assert "name" in (answer.refusal_reason or "")
+
+
+def test_a_who_question_about_a_role_is_not_held_to_a_personal_name(answerer: Answerer[MemoryIndex]) -> None:
+    # No sentence names a person; "the town council" is the answer.
+    answer = answerer.ask("Who pays for the harbour festival fireworks?")
+    assert not answer.refused and answer.citations
+
+
+def test_a_month_in_a_question_is_a_date_not_an_unsupported_name(index: MemoryIndex) -> None:
+    from citeqa.qa.evidence import Question, Vocabulary
+
+    parsed = Question.parse("Which boats sailed at the festival in December 2021?", Vocabulary(index))
+    assert "December" not in parsed.names
+
+
+def test_a_fresh_question_none_of_whose_words_the_passages_hold_is_refused() -> None:
+    # Dense similarity alone can run high on any corpus (here: every text shares the word "the").
+    index = MemoryIndex([document("notes", RELEASES)])
+    answerer = Answerer(Retriever(index), thresholds=Thresholds(min_dense=0.0))
+    answer = answerer.ask("How do I get a red wine stain out of a carpet?")
+    assert answer.refused and not answer.citations
+    assert "do not mention" in (answer.refusal_reason or "")
+
+
+def test_a_version_the_question_names_lifts_the_passage_naming_exactly_it() -> None:
+    retriever = Retriever(MemoryIndex([document("notes", RELEASES)]))
+    # Every other word of the question is the 1.3.12 paragraph's: the version alone decides.
+    plan = Answerer(retriever).plan("Did the widget library 1.12 fix a crash in the file picker?")
+    assert "1.12 added" in retriever.retrieve(plan)[0].text
+
+
+def test_a_version_no_document_names_is_refused_as_a_subject_the_corpus_lacks() -> None:
+    answer = Answerer(Retriever(MemoryIndex([document("notes", RELEASES)]))).ask(
+        "What did the widget library 1.13 add?"
+    )
+    assert answer.refused and not answer.citations
+    assert "1.13" in (answer.refusal_reason or "")
+
+
+MANUAL = (
+    "Reporting problems with the widget tool.\n\n"
+    "Bug reports go to widget-bugs@example.org with a small test case.\n\n"
+    "The tool keeps its settings in ~/.config/widget/settings.ini between runs."
+)
+
+
+def test_a_where_question_about_software_is_answered_by_an_address_or_path_as_the_short_answer() -> None:
+    answerer = Answerer(Retriever(MemoryIndex([document("manual", MANUAL)])))
+    report = answerer.ask("Where should widget bug reports be sent?")
+    assert report.short_answer is not None and report.short_answer.text == "widget-bugs@example.org"
+    settings = answerer.ask("Where does the widget tool keep its settings?")
+    assert settings.short_answer is not None and settings.short_answer.text == "~/.config/widget/settings.ini"
+
+
+def test_a_yes_no_question_is_not_held_to_the_place_its_clause_mentions(index: MemoryIndex) -> None:
+    from citeqa.qa.evidence import Question, Vocabulary
+
+    vocab = Vocabulary(index)
+    assert Question.parse("Does it matter to the council which country a performer comes from?", vocab).slot is None
+    assert Question.parse("Is it fine to bring a dog to the festival?", vocab).slot is None
+    assert Question.parse("Did the festival cost more than 30 dollars?", vocab).slot == "amount"
+    assert Question.parse("What fines are there for parking on the quay?", vocab).slot == "penalty"
+
+
+FAQ = (
+    "Frequently asked questions about the widget tool.\n\n"
+    "Can the widget tool read compressed archives? "
+    "No, the widget tool reads plain files only and leaves archives to other programs."
+)
+
+
+def test_a_sentence_that_is_itself_a_question_loses_the_question_weight() -> None:
+    from citeqa.qa.evidence import SentenceWeights
+
+    index = MemoryIndex([document("faq", FAQ)])
+    # Bag-of-words vectors make the FAQ's question a perfect match: only a heavy weight outweighs that.
+    weights = {"plain": SentenceWeights(question=0.0), "penalised": SentenceWeights(question=0.5)}
+    cited = {
+        name: Answerer(Retriever(index), thresholds=Thresholds(sentences=w, max_citations=1))
+        .ask("Does the widget tool read compressed archives?")
+        .citations[0]
+        .quote
+        for name, w in weights.items()
+    }
+    assert cited["plain"].endswith("?")
+    assert "plain files only" in cited["penalised"]
