@@ -50,6 +50,10 @@ class SearchIndex(Protocol):
 
     def paragraph(self, paragraph_id: str) -> Paragraph: ...
 
+    def heading_of(self, paragraph_id: str) -> Paragraph | None:
+        """The heading the paragraph stands under (itself searchable), or None."""
+        ...
+
     def sentences(self, paragraph_id: str) -> Sequence[Sentence]:
         """The paragraph's sentences in text order, each with its embedding."""
         ...

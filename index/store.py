@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ import numpy as np
 from ..corpus import Document
 from .build import chunker_key
 from .chroma import VectorIndex, open_client
-from .chunking import Chunk
+from .chunking import BODY, HEADING, Chunk
 from .embedding import Embedder
 from .errors import IndexCorruptError, IndexMismatchError
 from .integrity import check_records, check_vector_files
@@ -32,6 +32,18 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
 
 def _document(row: dict[str, Any]) -> Document:
     return Document.from_record(row)
+
+
+def _headings(chunks: Iterable[Chunk]) -> dict[str, str]:
+    """Body chunk id -> id of the heading chunk it stands under, chunks taken in file order."""
+    under: dict[str, str] = {}
+    current: dict[str, str] = {}
+    for chunk in chunks:
+        if chunk.role == HEADING:
+            current[chunk.document_id] = chunk.id
+        elif chunk.role == BODY and chunk.document_id in current:
+            under[chunk.id] = current[chunk.document_id]
+    return under
 
 
 def _release_with(owner: object, release: Callable[[], object]) -> None:
@@ -56,6 +68,7 @@ class Index:
             raise IndexCorruptError(f"records in {build} are malformed ({exc}); run `citeqa index --rebuild`") from exc
         check_records(build, manifest, self.documents, self.chunks)
         self.body_ids = [c.id for c in self.chunks.values() if c.searchable]
+        self._heading_of = _headings(self.chunks.values())
         self._load_vectors(build)
         check_vector_files(build, manifest, len(self.body_ids))
         try:
@@ -130,6 +143,10 @@ class Index:
 
     def paragraph(self, paragraph_id: str) -> Chunk:
         return self.chunks[paragraph_id]
+
+    def heading_of(self, paragraph_id: str) -> Chunk | None:
+        heading = self._heading_of.get(paragraph_id)
+        return self.chunks[heading] if heading is not None else None
 
     def sentences(self, paragraph_id: str) -> Sequence[Sentence]:
         return self._sentences.get(paragraph_id, ())

@@ -23,6 +23,7 @@ from .evidence import (
 )
 from .models import Passage, Turn
 from .plan import QueryPlan
+from .sections import under_headings
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,9 @@ class Assessor:
             return Assessment(parsed, [], refusal="No sentence of the retrieved passages fits the question.")
         if parsed.slot is not None:
             # A question that asks for a date, place or figure is answered only by sentences that give one.
-            holding = [s for s in scored if holds_answer(parsed, self.text(s), s.passage, self.vocab)]
+            holding = [s for s in scored if holds_answer(parsed, self.text(s), s.passage, self.vocab, context)]
+            # A line of release notes may hold the subject and its heading the release and the date.
+            holding = holding or under_headings(self.index, parsed, scored, self.vocab, context)
             if not holding:
                 wanted = SLOT_NOUNS[parsed.slot]
                 return Assessment(

@@ -28,6 +28,7 @@ _NUMBER = re.compile(
     r"forty|fifty|hundreds?|thousands?|millions?|dozens?)\s+[a-z]+",
     re.IGNORECASE,
 )
+_VERSION = re.compile(r"\b(?:version|release|v)\s*\d+(?:\.\d+)*|\b\d+(?:\.\d+)+\b|\b[a-z][\w]*-\d+(?:\.\d+)*\b", re.I)
 _TIME = re.compile(r"\b\d{1,2}:\d{2}(?:\s*(?:a\.m\.|p\.m\.|am|pm))?|\b\d{1,2}\s*(?:a\.m\.|p\.m\.|am|pm)\b", re.I)
 # Per slot, the patterns tried in turn, each with the group that holds the answer. A place is a named one
 # first ("in Valmora"), then a path, address or URL.
@@ -37,6 +38,7 @@ _PATTERNS: dict[str, tuple[tuple[re.Pattern[str], int], ...]] = {
     "place": ((_PLACE, 1), (LOCATOR, 0)),
     "number": ((_NUMBER, 0),),
     "amount": ((_NUMBER, 0),),
+    "version": ((_VERSION, 0),),
 }
 
 

@@ -303,7 +303,9 @@ TIE_SENTENCE = 0.2
 TIE_PARAGRAPH = 0.5
 
 
-def holds_answer(question: Question, sentence: str, passage: Passage, vocab: Vocabulary) -> bool:
+def holds_answer(
+    question: Question, sentence: str, passage: Passage, vocab: Vocabulary, context: Question | None = None
+) -> bool:
     """Whether the sentence gives what the question asks for (a date, a place, a figure…), about what it asks.
 
     When the question names a year, only sentences of that year's documents (or naming it) count:
@@ -314,10 +316,19 @@ def holds_answer(question: Question, sentence: str, passage: Passage, vocab: Voc
     years = question.years
     if years and passage.date[:4] not in years and not any(y in sentence for y in years):
         return False
-    if not fills(question, sentence, vocab):
-        return False
-    terms = _content_terms(question, vocab)
-    return overlap(terms, sentence, vocab) >= TIE_SENTENCE or overlap(terms, passage.text, vocab) >= TIE_PARAGRAPH
+    return fills(question, sentence, vocab) and about(question, sentence, passage, vocab, context)
+
+
+def about(
+    question: Question, sentence: str, passage: Passage, vocab: Vocabulary, context: Question | None = None
+) -> bool:
+    """Whether the sentence (or its paragraph) is about what the question names; a follow-up's subject may
+    be named only by the question before it ("which release added it?")."""
+    for asked in (question, context) if context is not None else (question,):
+        terms = _content_terms(asked, vocab)
+        if overlap(terms, sentence, vocab) >= TIE_SENTENCE or overlap(terms, passage.text, vocab) >= TIE_PARAGRAPH:
+            return True
+    return False
 
 
 _PARTS = re.compile(

@@ -140,3 +140,11 @@ def test_corrupted_index_dir_is_a_clear_error(tmp_path: Path, embedder: Embedder
     # A corrupted index never blocks a fresh build.
     assert _build(_small_corpus(tmp_path / "corpus"), data, embedder).changed_anything
     Index.open(data, embedder, MAX_TOKENS)
+
+
+def test_a_paragraph_knows_the_searchable_heading_it_stands_under(index: Index) -> None:
+    under = next(c for c in index.paragraphs if c.heading == "Second, what kind of network power to build")
+    heading = index.heading_of(under.id)
+    assert heading is not None and heading.role == "heading" and heading.start < under.start
+    assert heading.text.lstrip("# ").startswith("Second, what kind of network power to build")
+    assert heading.id in index.paragraph_ids() and index.heading_of(heading.id) is None

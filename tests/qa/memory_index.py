@@ -15,7 +15,7 @@ import numpy as np
 
 from citeqa.corpus import Document
 from citeqa.corpus.text import tokenize
-from citeqa.index.chunking import BODY, Chunk
+from citeqa.index.chunking import BODY, HEADING, Chunk
 from citeqa.index.protocol import Hit, Sentence, Span
 from citeqa.index.sentences import sentence_spans
 
@@ -45,20 +45,28 @@ def document(doc_id: str, text: str, title: str = "", date: str = "") -> Documen
 
 
 class MemoryIndex:
-    """Paragraphs are blank-line blocks; sentences come from the real sentence splitter."""
+    """Paragraphs are blank-line blocks, "# " ones headings; sentences come from the real sentence splitter."""
 
     def __init__(self, documents: Sequence[Document]) -> None:
         self._documents = {d.id: d for d in documents}
         self._paragraphs: dict[str, Chunk] = {}
         self._sentences: dict[str, list[Sentence]] = {}
+        self._heading_of: dict[str, str] = {}
         self.embedded: Counter[str] = Counter()
         for doc in documents:
-            start = 0
+            start, heading = 0, None
             for number, block in enumerate(doc.text.split("\n\n")):
                 end = start + len(block)
                 if block.strip():
                     pid = f"{doc.id}#p{number:02d}"
-                    self._paragraphs[pid] = Chunk(pid, doc.id, number, 0, start, end, block, "", "en", BODY)
+                    # A block opening with "# " is a heading; the blocks after it stand under it.
+                    role = HEADING if block.startswith("# ") else BODY
+                    under = self._paragraphs[heading].text if heading and role == BODY else ""
+                    self._paragraphs[pid] = Chunk(pid, doc.id, number, 0, start, end, block, under, "en", role)
+                    if role == HEADING:
+                        heading = pid
+                    elif heading is not None:
+                        self._heading_of[pid] = heading
                     self._sentences[pid] = [
                         Sentence(Span(doc.id, pid, s, e), bag_of_words(doc.text[s:e]))
                         for s, e in sentence_spans(doc.text, start, end)
@@ -74,6 +82,10 @@ class MemoryIndex:
 
     def paragraph(self, paragraph_id: str) -> Chunk:
         return self._paragraphs[paragraph_id]
+
+    def heading_of(self, paragraph_id: str) -> Chunk | None:
+        heading = self._heading_of.get(paragraph_id)
+        return self._paragraphs[heading] if heading is not None else None
 
     def sentences(self, paragraph_id: str) -> Sequence[Sentence]:
         return self._sentences.get(paragraph_id, [])

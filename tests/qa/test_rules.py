@@ -270,3 +270,32 @@ def test_a_sentence_that_is_itself_a_question_loses_the_question_weight() -> Non
     }
     assert cited["plain"].endswith("?")
     assert "plain files only" in cited["penalised"]
+
+
+NEWS = (
+    "News of the widget tool.\n\n"
+    "# Changes in release 3.3 (2013-03-24)\n\n"
+    "The tool accepts a new option, --no-follow, that leaves links alone.\n\n"
+    "# Changes in release 3.2 (2012-09-01)\n\n"
+    "The manual moved to a new licence."
+)
+
+
+def test_a_release_question_is_answered_by_the_line_and_the_heading_it_stands_under() -> None:
+    answer = Answerer(Retriever(MemoryIndex([document("news", NEWS)]))).ask(
+        "Which release added the --no-follow option?"
+    )
+    assert not answer.refused
+    quotes = [c.quote for c in answer.citations]
+    assert "# Changes in release 3.3 (2013-03-24)" in quotes
+    assert any("--no-follow" in q for q in quotes)
+    assert answer.short_answer is not None and answer.short_answer.text == "release 3.3"
+
+
+def test_a_follow_up_date_question_reads_its_subject_from_the_question_before() -> None:
+    history = [
+        Turn(role="user", content="What does the --no-follow option of the widget tool do?"),
+        Turn(role="assistant", content="It leaves links alone."),
+    ]
+    answer = Answerer(Retriever(MemoryIndex([document("news", NEWS)]))).ask("and when did it come out?", history)
+    assert answer.short_answer is not None and answer.short_answer.text == "2013-03-24"
