@@ -23,7 +23,7 @@ from .evidence import (
 )
 from .models import Passage, Turn
 from .plan import QueryPlan
-from .sections import under_headings
+from .sections import answers_for_questions, following, under_headings
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,7 @@ class Assessor:
         self._lowered_texts = [doc.text.lower() for doc in index.documents.values()]
         self._dated_years = {doc.date[:4] for doc in index.documents.values() if doc.date}
         self._versions = {v for doc in index.documents.values() for v in versions_in(doc.text)}
+        self._following = following(index)
 
     def __call__(self, plan: QueryPlan, passages: list[Passage], turns: Sequence[Turn]) -> Assessment:
         question = plan.question
@@ -72,6 +73,7 @@ class Assessor:
         scored = score_sentences(
             self.index, passages, plan.vector(question), parsed, self.vocab, context, weights=self.thresholds.sentences
         )
+        scored = answers_for_questions(self.index, scored, self._following)
         said = {w for t in turns if t.role == "assistant" for w in tokenize(t.content)}
         fresh = [s for s in scored if not shown_before(self.text(s), said)] if said else scored
         # A follow-up wants something new; what the last answer already said is kept only as a last resort.

@@ -106,16 +106,14 @@ class SentenceWeights:
 
     Fitted on the tune halves of every dev corpus by evals/fit_sentences.py (results/sentences.json). With
     its margin and citation count, held-out support precision / citation recall as `citeqa eval` measured
-    them: cyber-policy .55/.57, packaging-specs .36/.26, systemd-docs .54/.44, gnu-release-notes .47/.33
+    them: cyber-policy .55/.57, packaging-specs .36/.26, systemd-docs .55/.48, gnu-release-notes .60/.48
     (before this fit and the typed rules beside it: .49/.50, .29/.33, .34/.33, .26/.30). A bonus for holding
-    the asked type and a share of the passage's retrieval score were fitted to 0 and are gone.
+    the asked type and a share of the passage's retrieval score were fitted to 0 and are gone; a penalty
+    for a sentence that is itself a question gave way to citing what answers it (qa.sections).
     """
 
     lexical: float = 0.1  # share of the question's idf weight the sentence holds
     rank: float = 0.05  # taken off per rank of the sentence's passage
-    # Taken off a sentence that is itself a question: an FAQ's or an interview's question repeats the
-    # user's words better than any answer does, and answers nothing.
-    question: float = 0.1
 
 
 SLOT_NOUNS = {
@@ -270,8 +268,6 @@ def score_sentences(
             if context_terms:
                 lexical = 0.7 * lexical + 0.3 * overlap(context_terms, words, vocab)
             score = dense + weights.lexical * lexical - weights.rank * rank
-            if words.rstrip(" \t\n\u00a0\"'”’»)").endswith("?"):
-                score -= weights.question
             scored.append(Scored(passage, rank, sentence.span, score, dense, lexical))
     scored.sort(key=lambda s: -s.score)
     return scored

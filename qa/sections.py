@@ -1,15 +1,17 @@
-"""Evidence a section's heading gives: release notes date and number a release in its heading only.
+"""Evidence that a document's structure gives: the heading a line stands under, the answer after a question.
 
 "Which release added --no-dereference?" is answered by the body line "diff accepts a new option,
 --no-dereference" together with the heading it stands under, "release 3.3 (2013-03-24)": neither holds
-both the subject and the version.
+both the subject and the version. An FAQ's question ("Can I encrypt zip files with zlib?") matches the
+user's question better than anything, and its answer is what follows it.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
-from ..index.protocol import SearchIndex
+from ..index.protocol import SearchIndex, Span
 from .evidence import Question, Scored, Vocabulary, about, fills
 
 # The types a heading states for the paragraphs under it.
@@ -38,3 +40,46 @@ def under_headings(
             found.append(Scored(item.passage, item.rank, sentence.span, item.score, item.dense, item.overlap))
             found.append(item)
     return found
+
+
+SHORT_ANSWER_CHARS = 20  # "Yes and yes." alone says too little: the sentence after it joins
+
+
+def following(index: SearchIndex) -> dict[str, str]:
+    """Searchable paragraph id -> the one after it in the same document."""
+    ids = index.paragraph_ids()
+    return {
+        a: b for a, b in itertools.pairwise(ids) if index.paragraph(a).document_id == index.paragraph(b).document_id
+    }
+
+
+def answers_for_questions(index: SearchIndex, scored: Sequence[Scored], after: dict[str, str]) -> list[Scored]:
+    """The scored sentences, each one that is itself a question replaced by what answers it: the sentence
+    after it in its paragraph, or the first of the next paragraph (with its second, when the first is a
+    bare "Yes."); a question with nothing after it stays. Duplicates keep their best score."""
+    out: list[Scored] = []
+    seen: set[Span] = set()
+    for item in scored:
+        replaced = _answer(index, item, after) if _is_question(index, item.span) else item
+        if replaced.span not in seen:
+            seen.add(replaced.span)
+            out.append(replaced)
+    return out
+
+
+def _is_question(index: SearchIndex, span: Span) -> bool:
+    text = index.documents[span.document_id].text[span.start : span.end]
+    return text.rstrip(" \t\n\u00a0\"'”’»)").endswith("?")
+
+
+def _answer(index: SearchIndex, item: Scored, after: dict[str, str]) -> Scored:
+    sentences = list(index.sentences(item.span.paragraph_id))
+    later = [s for s in sentences if s.span.start >= item.span.end]
+    if not later and item.span.paragraph_id in after:
+        later = list(index.sentences(after[item.span.paragraph_id]))
+    if not later:
+        return item
+    span = later[0].span
+    if span.end - span.start < SHORT_ANSWER_CHARS and len(later) > 1:
+        span = Span(span.document_id, span.paragraph_id, span.start, later[1].span.end)
+    return Scored(item.passage, item.rank, span, item.score, item.dense, item.overlap)
