@@ -27,8 +27,9 @@ ANSWER_TIMEOUT_MS = 30_000
 FOLLOW_UP = ("What did Xi say about core technology in his 2016 speech?", "and what did he say about talent?")
 # Questions whose answers quote one paragraph twice (the first that still does is used).
 TWO_FROM_ONE_PARAGRAPH = (
+    "What kind of educational institution did Xi say should be built to train cyber talent?",
+    "Per the 2018 remarks, what is at stake for the nation if its online defences fail?",
     "What did Xi say about a lawless place on the internet?",
-    "wait so is the internet like a lawless zone or what did xi say",
 )
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium (apt-get install chromium)")
@@ -210,11 +211,11 @@ def test_badge_in_an_earlier_answer_brings_back_its_sources(
     assert label and messages and label["y"] + label["height"] <= messages["y"] + 0.5
     chat.page.screenshot(path=artifacts / "chat-earlier-badge.png", full_page=True)
     # From the keyboard, a badge of the latest answer brings its own sources back.
-    latest = chat.last_reply.locator(".cq-marker", has_text="[2]")
+    latest = chat.last_reply.locator(".cq-marker", has_text="[1]")
     latest.focus()
     latest.press("Enter")
     panel = chat.sources.locator('.cq-panel[data-turn="2"]')
-    expect(panel.locator("li.cq-cite.cq-picked")).to_have_attribute("data-markers", re.compile(r"(^| )2( |$)"))
+    expect(panel.locator("li.cq-cite.cq-picked")).to_have_attribute("data-markers", re.compile(r"(^| )1( |$)"))
     assert card_marks(panel) == [[c.quote for c in g] for g in by_paragraph(answerer.ask(second).citations)]
 
 
