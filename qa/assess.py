@@ -15,6 +15,7 @@ from .evidence import (
     Scored,
     SentenceWeights,
     Vocabulary,
+    adds_nothing,
     holds_answer,
     overlap,
     score_sentences,
@@ -74,6 +75,7 @@ class Assessor:
             self.index, passages, plan.vector(question), parsed, self.vocab, context, weights=self.thresholds.sentences
         )
         scored = answers_for_questions(self.index, scored, self._following)
+        scored = [s for s in scored if not adds_nothing(self.text(s), parsed, self.vocab, context)] or scored
         said = {w for t in turns if t.role == "assistant" for w in tokenize(t.content)}
         fresh = [s for s in scored if not shown_before(self.text(s), said)] if said else scored
         # A follow-up wants something new; what the last answer already said is kept only as a last resort.

@@ -280,7 +280,20 @@ def fills(question: Question, sentence: str, vocab: Vocabulary) -> bool:
     if question.slot == "place":
         named = any(not vocab.is_generic(m.group(2)) for m in _PLACE.finditer(sentence))
         return named or bool(_LOCATION.search(sentence) or LOCATOR.search(sentence))
+    if question.slot == "version":
+        # A numbered section's heading ("5.3.2. Delta") numbers a section, not a release.
+        sentence = _SECTION_NUMBER.sub("", sentence, count=1)
     return bool(question.slot_filler.search(sentence))
+
+
+_SECTION_NUMBER = re.compile(r"^\W*\d+(?:\.\d+)*\.?(?=\s|$)")
+
+
+def adds_nothing(sentence: str, question: Question, vocab: Vocabulary, context: Question | None = None) -> bool:
+    """Whether the sentence holds no word the question (and the one before it) does not: a heading that
+    names the subject ("Sed 4.2") or a restated question answers nothing."""
+    asked = _content_terms(question, vocab) | (_content_terms(context, vocab) if context else set())
+    return not {w for w in tokenize(sentence) if (vocab.repair(w) or w) not in asked}
 
 
 def unsupported_values(question: Question, evidence_text: str) -> list[str]:

@@ -305,3 +305,21 @@ def test_a_follow_up_date_question_reads_its_subject_from_the_question_before() 
     ]
     answer = Answerer(Retriever(MemoryIndex([document("news", NEWS)]))).ask("and when did it come out?", history)
     assert answer.short_answer is not None and answer.short_answer.text == "2013-03-24"
+
+
+def test_a_sentence_holding_only_the_question_s_own_words_adds_nothing(index: MemoryIndex) -> None:
+    from citeqa.qa.evidence import Question, Vocabulary, adds_nothing
+
+    vocab = Vocabulary(index)
+    question = Question.parse("Why was the harbour festival 2.4 moved?", vocab)
+    assert adds_nothing("Harbour festival 2.4", question, vocab)
+    assert not adds_nothing("The harbour festival 2.4 moved to the quay.", question, vocab)
+
+
+def test_a_numbered_section_heading_is_not_a_version(index: MemoryIndex) -> None:
+    from citeqa.qa.evidence import Question, Vocabulary, fills
+
+    vocab = Vocabulary(index)
+    question = Question.parse("Which release added the delta filter?", vocab)
+    assert not fills(question, "5.3.2. Delta", vocab)
+    assert fills(question, "The delta filter arrived in 5.3.2.", vocab)
