@@ -15,7 +15,7 @@ import argparse
 import itertools
 import json
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -126,14 +126,21 @@ def fit(found: Sequence[Fold]) -> dict[str, Any]:
     }
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def fit_main(
+    doc: str, fitter: Callable[[Sequence[Fold]], dict[str, Any]], results: Path, argv: Sequence[str] | None
+) -> None:
+    """The command line of a fitting script: fit on the dev corpora's indexes, write and print the result."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=Path("artifacts/fit"), help="indexes of the dev corpora")
     args = parser.parse_args(argv)
-    result = fit(folds(load_manifest(), args.data_dir))
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    result = fitter(folds(load_manifest(), args.data_dir))
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=1))
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    fit_main(__doc__ or "", fit, RESULTS, argv)
 
 
 if __name__ == "__main__":

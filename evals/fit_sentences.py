@@ -12,10 +12,8 @@ used to choose. Writes results/sentences.json.
 
 from __future__ import annotations
 
-import argparse
 import functools
 import itertools
-import json
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, replace
@@ -25,9 +23,8 @@ from typing import Any
 from ..qa import Answerer, Retriever
 from ..qa.assess import Thresholds
 from ..qa.evidence import SentenceWeights
-from .corpora import load_manifest
 from .evidence import Corpus
-from .fit_retrieval import Fold, folds
+from .fit_retrieval import Fold, fit_main
 from .metrics import ANSWERER, summarize
 from .scoring import score
 
@@ -123,13 +120,7 @@ def fit(found: Sequence[Fold]) -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", type=Path, default=Path("artifacts/fit"), help="indexes of the dev corpora")
-    args = parser.parse_args(argv)
-    result = fit(folds(load_manifest(), args.data_dir))
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
-    print(json.dumps(result, indent=1))
+    fit_main(__doc__ or "", fit, RESULTS, argv)
 
 
 if __name__ == "__main__":
