@@ -3,6 +3,7 @@ features of the best one, and the refusal, with what is missing, when the corpus
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -67,7 +68,8 @@ class Assessor:
         question = plan.question
         parsed = Question.parse(question, self.vocab)
         if not passages:
-            return Assessment(parsed, [], refusal="The corpus has no passage on this subject.")
+            about = f" on {_quoted(parsed, parsed.terms)}" if parsed.terms else " on this subject"
+            return Assessment(parsed, [], refusal=f"The corpus has no passage{about}.")
         # Retrieval reads a follow-up with the earlier question; choosing the sentence that answers it
         # goes by the follow-up's own words, or the earlier topic's sentences win again.
         context = Question.parse(plan.earlier, self.vocab) if plan.earlier is not None else None
@@ -81,7 +83,11 @@ class Assessor:
         # A follow-up wants something new; what the last answer already said is kept only as a last resort.
         scored = fresh or scored
         if not scored:
-            return Assessment(parsed, [], refusal="No sentence of the retrieved passages fits the question.")
+            return Assessment(
+                parsed,
+                [],
+                refusal=f"No sentence of the retrieved passages is long enough to quote for {_quoted(parsed, parsed.terms)}.",
+            )
         if parsed.slot is not None:
             # A question that asks for a date, place or figure is answered only by sentences that give one.
             holding = [s for s in scored if holds_answer(parsed, self.text(s), s.passage, self.vocab, context)]
@@ -141,6 +147,13 @@ def _absent(reason: str, question: Question, evidence: str, vocab: Vocabulary) -
     """The reason, naming the question's words that the closest passages do not contain."""
     found = set(tokenize(evidence))
     absent = [w for w in dict.fromkeys(question.terms) if (vocab.repair(w) or w) not in found]
-    return (
-        f"{reason} The closest passages do not mention {', '.join(f'“{w}”' for w in absent[:4])}." if absent else reason
-    )
+    return f"{reason} The closest passages do not mention {_quoted(question, absent)}." if absent else reason
+
+
+def _quoted(question: Question, stems: Sequence[str]) -> str:
+    """The question's own words behind the stems ("released", not "releas"), quoted, at most four."""
+    words: dict[str, str] = {}
+    for raw in re.findall(r"[\w’'.-]+", question.text):
+        for stem in tokenize(raw):
+            words.setdefault(stem, raw.strip("."))
+    return ", ".join(f"“{words.get(s, s)}”" for s in stems[:4])

@@ -44,8 +44,9 @@ _PENALTY = re.compile(r"\b(prison|imprison\w*|jail|fined?\b|fines\b|penalt\w+|se
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)+")
 # A release or version: "1.12", "4.2.2", "version 13", "mkosi-13", "v252".
 _VERSION = re.compile(r"\d+(?:\.\d+)+|\b(?:version|release|v)\s*\d+|[a-z]-\d+\b", re.IGNORECASE)
-# Someone's name: two capitalised words together.
-_PERSON = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
+# Someone's name: two capitalised words together, or one next to a verb of saying ("…, Xi said").
+_SAYING = r"(?:said|says|wrote|writes|stressed|noted|added|told|pointed out|according to)"
+_PERSON = re.compile(rf"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+|\b[A-Z][a-z]+\s+{_SAYING}\b|\b{_SAYING}\s+[A-Z][a-z]+")
 # (slot, how a question asks for it, what a sentence that gives it contains)
 _SLOTS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     (

@@ -323,3 +323,19 @@ def test_a_numbered_section_heading_is_not_a_version(index: MemoryIndex) -> None
     question = Question.parse("Which release added the delta filter?", vocab)
     assert not fills(question, "5.3.2. Delta", vocab)
     assert fills(question, "The delta filter arrived in 5.3.2.", vocab)
+
+
+def test_a_refusal_names_the_missing_words_as_the_question_wrote_them(answerer: Answerer[MemoryIndex]) -> None:
+    reason = answerer.ask("Which volcanoes erupted and were studied?").refusal_reason or ""
+    assert "“volcanoes”" in reason and "“erupted”" in reason and "“studied”" in reason
+
+
+def test_a_single_name_beside_a_verb_of_saying_answers_who_said_it(index: MemoryIndex) -> None:
+    from citeqa.qa.evidence import Question, Vocabulary, fills
+
+    vocab = Vocabulary(index)
+    question = Question.parse("Who said the fireworks are free?", vocab)
+    assert question.slot == "person"
+    assert fills(question, '"The fireworks are free," Morgan said.', vocab)
+    assert fills(question, "The fireworks are free, according to Morgan.", vocab)
+    assert not fills(question, "The fireworks are free for everyone.", vocab)
