@@ -16,7 +16,7 @@ from functools import cached_property
 
 import numpy as np
 
-from ..corpus.text import LOCATOR, YEAR, tokenize
+from ..corpus.text import LOCATOR, YEAR, tokenize, versions_in
 from ..index.protocol import SearchIndex, Span
 from .models import Passage
 
@@ -138,6 +138,7 @@ class Question:
     numbers: tuple[str, ...]
     names: tuple[str, ...]
     terms: tuple[str, ...]
+    versions: tuple[str, ...] = ()
 
     @classmethod
     def parse(cls, text: str, vocab: Vocabulary) -> Question:
@@ -157,7 +158,8 @@ class Question:
             for m in re.findall(r"(?<![\w.-])\d[\d,.]*(?![\w-])", text)
             if not YEAR.fullmatch(m.rstrip(".,"))
         )
-        return cls(text, slot, filler, tuple(YEAR.findall(text)), numbers, names, tuple(tokenize(text)))
+        years = tuple(YEAR.findall(text))
+        return cls(text, slot, filler, years, numbers, names, tuple(tokenize(text)), versions_in(text))
 
 
 @dataclass
@@ -326,7 +328,15 @@ def holds_answer(
     years = question.years
     if years and passage.date[:4] not in years and not any(y in sentence for y in years):
         return False
+    # Likewise a version: the date of gzip 1.3.12 does not answer when gzip 1.12 came out.
+    if not names_versions(question, f"{sentence} {passage.text} {passage.heading}"):
+        return False
     return fills(question, sentence, vocab) and about(question, sentence, passage, vocab, context)
+
+
+def names_versions(question: Question, text: str) -> bool:
+    """Whether the text names a version the question names (true when it names none)."""
+    return not question.versions or bool(set(question.versions) & set(versions_in(text)))
 
 
 def about(

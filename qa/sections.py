@@ -12,7 +12,7 @@ import itertools
 from collections.abc import Sequence
 
 from ..index.protocol import SearchIndex, Span
-from .evidence import Question, Scored, Vocabulary, about, fills
+from .evidence import Question, Scored, Vocabulary, about, fills, names_versions
 
 # The types a heading states for the paragraphs under it.
 HEADED_SLOTS = frozenset({"date", "version"})
@@ -33,6 +33,8 @@ def under_headings(
         if heading is None or not fills(question, heading.text, vocab):
             continue
         if question.years and not any(y in heading.text for y in question.years):
+            continue
+        if not names_versions(question, f"{heading.text} {item.passage.text}"):
             continue
         if not about(question, text[item.span.start : item.span.end], item.passage, vocab, context):
             continue

@@ -339,3 +339,9 @@ def test_a_single_name_beside_a_verb_of_saying_answers_who_said_it(index: Memory
     assert fills(question, '"The fireworks are free," Morgan said.', vocab)
     assert fills(question, "The fireworks are free, according to Morgan.", vocab)
     assert not fills(question, "The fireworks are free for everyone.", vocab)
+
+
+def test_the_date_of_another_version_does_not_answer_when_a_version_came_out() -> None:
+    text = "Widget history.\n\nWidget 1.3.12 was released on 2007-04-13.\n\nWidget 1.12 added a dark theme for dialogs."
+    answer = Answerer(Retriever(MemoryIndex([document("history", text)]))).ask("When was widget 1.12 released?")
+    assert answer.refused and not answer.citations
