@@ -17,6 +17,7 @@ from .evidence import (
     SentenceWeights,
     Vocabulary,
     adds_nothing,
+    asked_terms,
     holds_answer,
     overlap,
     score_sentences,
@@ -77,7 +78,8 @@ class Assessor:
             self.index, passages, plan.vector(question), parsed, self.vocab, context, weights=self.thresholds.sentences
         )
         scored = answers_for_questions(self.index, scored, self._following)
-        scored = [s for s in scored if not adds_nothing(self.text(s), parsed, self.vocab, context)] or scored
+        asked = asked_terms(parsed, self.vocab, context)
+        scored = [s for s in scored if not adds_nothing(self.text(s), asked, self.vocab)] or scored
         said = {w for t in turns if t.role == "assistant" for w in tokenize(t.content)}
         fresh = [s for s in scored if not shown_before(self.text(s), said)] if said else scored
         # A follow-up wants something new; what the last answer already said is kept only as a last resort.
@@ -108,7 +110,7 @@ class Assessor:
         unknown = [m for m in missing if not self._in_corpus(m)]
         # A version names what the question is about ("gzip 1.13"), not a figure it may have wrong: a
         # version no document names is a subject the corpus lacks, however close the passages read.
-        absent_versions = [v for v in versions_in(question) if v not in self._versions]
+        absent_versions = [v for v in parsed.versions if v not in self._versions]
         features = self._features(parsed, scored, evidence, unknown)
         best, t = scored[0], self.thresholds
         refusal = None

@@ -292,10 +292,14 @@ def fills(question: Question, sentence: str, vocab: Vocabulary) -> bool:
 _SECTION_NUMBER = re.compile(r"^\W*\d+(?:\.\d+)*\.?(?=\s|$)")
 
 
-def adds_nothing(sentence: str, question: Question, vocab: Vocabulary, context: Question | None = None) -> bool:
-    """Whether the sentence holds no word the question (and the one before it) does not: a heading that
-    names the subject ("Sed 4.2") or a restated question answers nothing."""
-    asked = _content_terms(question, vocab) | (_content_terms(context, vocab) if context else set())
+def asked_terms(question: Question, vocab: Vocabulary, context: Question | None = None) -> set[str]:
+    """The content words of the question and of the one before it, repaired to the corpus's spelling."""
+    return _content_terms(question, vocab) | (_content_terms(context, vocab) if context else set())
+
+
+def adds_nothing(sentence: str, asked: set[str], vocab: Vocabulary) -> bool:
+    """Whether the sentence holds no word outside `asked` (asked_terms): a heading that names the subject
+    ("Sed 4.2") or a restated question answers nothing."""
     return not {w for w in tokenize(sentence) if (vocab.repair(w) or w) not in asked}
 
 
