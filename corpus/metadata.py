@@ -28,6 +28,9 @@ _NOT_A_TITLE = re.compile(
 _VERSION_ANYWHERE = re.compile(
     r"\b(version|v)\s*\d+(\.\d+)+\b|\bdisclaimer\b|\bnot (be )?(legal|financial) advice", re.I
 )
+# A version in brackets after a name ("Constitution for the Debian Project (v1.9)") still names it.
+_VERSION_SUFFIX = re.compile(r"\s*\((version|v)\s*\d+(\.\d+)*\)$", re.I)
+_RULE = re.compile(r"[-=*_~#]{3,}")
 _SENTENCE_END = tuple(".;:,")
 _MODE_LINE = re.compile(r"-\*-.*?-\*-")
 _URL = re.compile(r"\S+://\S+|www\.\S+")
@@ -81,6 +84,17 @@ def _header(text: str) -> list[tuple[int, str]]:
     return lines[:HEADER_LINES]
 
 
+def _standalone(text: str) -> set[int]:
+    """Numbers of the header lines that stand on their own: a line of a hard-wrapped paragraph ("Debian,
+    the producers of the Debian system, have") reads like a heading but is half a sentence."""
+    raw = text[:4000].splitlines()
+
+    def blank(n: int) -> bool:
+        return not 0 <= n < len(raw) or not raw[n].strip() or _RULE.fullmatch(raw[n].strip()) is not None
+
+    return {n + 1 for n in range(len(raw)) if raw[n].strip() and blank(n - 1) and (blank(n + 1))}
+
+
 def is_notice(line: str) -> bool:
     """A version, notice or disclaimer line: never a title."""
     bare = line.lstrip("#*_> ").strip()
@@ -88,7 +102,7 @@ def is_notice(line: str) -> bool:
 
 
 def _heading_like(line: str) -> bool:
-    bare = line.lstrip("#").strip().strip("*_").strip()
+    bare = _VERSION_SUFFIX.sub("", line.lstrip("#").strip().strip("*_").strip())
     words = len(bare.split())
     return (
         3 <= len(bare) <= 160
@@ -111,8 +125,10 @@ def _title(extracted: Extracted, name: PurePath, derived: Derived) -> None:
     if own and not _PLACEHOLDER_TITLE.match(own) and not is_notice(own):
         derived.set("title", own[:200], extracted.field_sources.get("title", "file metadata"))
         return
+    standalone = _standalone(extracted.text)
     for number, line in _header(extracted.text):
-        if _heading_like(_clean(line)):
+        # A Markdown heading stands for itself; any other line must stand apart from its neighbours.
+        if (number in standalone or line.startswith("#")) and _heading_like(_clean(line)):
             derived.set("title", _clean(line)[:200], f"first heading-like line (line {number})")
             return
     derived.set("title", re.sub(r"[_-]+", " ", name.stem).strip() or name.name, "file name")

@@ -52,6 +52,23 @@ def test_derived_titles_skip_version_notes_notices_and_disclaimers(notices: Path
     assert by_file["manifesto.md"].derived_from["title"] == "first heading-like line (line 5)"
 
 
+def test_a_line_of_a_wrapped_paragraph_is_not_a_title_but_a_name_with_its_version_in_brackets_is(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "rules.txt").write_text(
+        "      Rules of the Harbour Cooperative (v2.1)\n\n   Version 2.1 adopted on 4 May 2020.\n\n1. Berths\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "pledge.txt").write_text(
+        "   The members of the cooperative, meeting in the boat shed, have\n"
+        "   agreed the following pledge. It binds every member.\n\n"
+        "Pledge to the Harbour\n\n    1. We keep the slipway clear\n",
+        encoding="utf-8",
+    )
+    by_file = {d.source_file: d.title for d in read_corpus(tmp_path).documents}
+    assert by_file == {"rules.txt": "Rules of the Harbour Cooperative (v2.1)", "pledge.txt": "Pledge to the Harbour"}
+
+
 def test_dates_written_in_the_header_are_used_and_marked_inferred(notices: Path) -> None:
     by_file = {d.source_file: d for d in read_corpus(notices).documents}
     assert {name: by_file[name].date for name in OPENINGS} == {name: date for name, (_, date) in EXPECTED.items()}
