@@ -54,8 +54,12 @@ def text_problems(answer: Mapping[str, Any]) -> list[str]:
             words = _norm(piece)
             if any(ch.isalnum() for ch in words) and not any(words in source for source in normed):
                 problems.append(f"the answer quotes words its citations do not hold: {piece.strip()[:60]!r}")
-    markers = {int(m) for m in _MARKER.findall(text)}
-    for found in _LOOK_ALIKE.finditer(text):
+    # A quote is the document's own text: brackets inside it ("time[1-4].google.com") are no markers.
+    outside = text
+    for quote in sorted((q for q in sources[: len(citations)] if q), key=len, reverse=True):
+        outside = outside.replace(quote, " ")
+    markers = {int(m) for m in _MARKER.findall(outside)}
+    for found in _LOOK_ALIKE.finditer(outside):
         if not _MARKER.fullmatch(found.group(0)):
             problems.append(f"a marker citeqa did not write: {found.group(0)!r}")
     cited = {c.get("marker") for c in citations}
