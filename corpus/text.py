@@ -33,9 +33,9 @@ def stem(word: str) -> str:
     return word[:-1] if word.endswith("e") and len(word) >= 5 and not word.endswith("ee") else word
 
 
-# A version or section number ("1.12", "4.2.2") is one identifier: split at its dots, "1.12" would also
-# match "1.3.12" and every other number holding a 1 and a 12.
-_DOTTED = re.compile(r"(?<![\w.])\d+(?:\.\d+)+(?![\w]|\.\d)")
+# A version or section number ("1.12", "4.2.2", "v1.9") is one identifier: split at its dots, "1.12" would
+# also match "1.3.12" and every other number holding a 1 and a 12.
+_DOTTED = re.compile(r"(?:(?<![\w.])|(?<=\bv))\d+(?:\.\d+)+(?![\w]|\.\d)")
 
 
 def tokenize(text: str) -> list[str]:

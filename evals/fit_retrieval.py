@@ -38,6 +38,7 @@ GRID = {
     "version": (0.0, 0.2, 0.4, 0.8, 1.6),
     "title": (0.0, 0.1, 0.2),
     "sentence": (0.0, 0.25, 0.5, 1.0),
+    "superseded": (0.0, 0.1, 0.2, 0.4),
 }
 TIE = 0.002  # a larger weight must beat a smaller one by this much mean MRR to be chosen
 
@@ -48,6 +49,7 @@ class Fold:
     index: Index
     tune: tuple[list[Item], Golds]
     heldout: tuple[list[Item], Golds]
+    retriever: Retriever[Index]
 
 
 def open_corpus(corpus: DevCorpus, data_root: Path) -> Index:
@@ -63,7 +65,8 @@ def folds(corpora: Sequence[DevCorpus], data_root: Path) -> list[Fold]:
         index = open_corpus(corpus, data_root)
         items, golds = answerable_items(list(index.documents.values()), corpus.dataset)
         halves = [select_split(items, half) for half in ("tune", "heldout")]
-        found.append(Fold(corpus.name, index, *((h, {i.id: golds[i.id] for i in h}) for h in halves)))
+        tune, heldout = ((h, {i.id: golds[i.id] for i in h}) for h in halves)
+        found.append(Fold(corpus.name, index, tune, heldout, Retriever(index)))
     return found
 
 
@@ -84,15 +87,15 @@ def _half(fold: Fold, half: str) -> tuple[list[Item], Golds]:
 
 def _recall(fold: Fold, half: str, weights: Weights) -> float:
     items, golds = _half(fold, half)
-    return recall_at(Retriever(fold.index, weights=weights), items, golds) or 0.0
+    return recall_at(fold.retriever.reweighted(weights), items, golds) or 0.0
 
 
 def _mrr(fold: Fold, half: str, weights: Weights, depth: int = 10) -> float:
     """Mean of 1/rank of the first passage holding gold evidence (0 when none of the top `depth` does)."""
     items, golds = _half(fold, half)
-    total = 0.0
+    total, retriever = 0.0, fold.retriever.reweighted(weights)
     for item in items:
-        passages = Retriever(fold.index, weights=weights).retrieve(_plan(fold, item), k=depth)
+        passages = retriever.retrieve(_plan(fold, item), k=depth)
         for rank, p in enumerate(passages, start=1):
             if any(g.hit_by((p.document_id, p.start, p.end)) for g in golds[item.id]):
                 total += 1 / rank

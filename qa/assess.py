@@ -62,7 +62,7 @@ class Assessor:
         # Lowered once: asserted names are looked up in the whole corpus on every question.
         self._lowered_texts = [doc.text.lower() for doc in index.documents.values()]
         self._dated_years = {doc.date[:4] for doc in index.documents.values() if doc.date}
-        self._versions = {v for doc in index.documents.values() for v in versions_in(doc.text)}
+        self._versions = {v for doc in index.documents.values() for v in versions_in(f"{doc.title}\n{doc.text}")}
         self._following = following(index)
 
     def __call__(self, plan: QueryPlan, passages: list[Passage], turns: Sequence[Turn]) -> Assessment:
@@ -158,4 +158,6 @@ def _quoted(question: Question, stems: Sequence[str]) -> str:
     for raw in re.findall(r"[\w’'.-]+", question.text):
         for stem in tokenize(raw):
             words.setdefault(stem, raw.strip("."))
-    return ", ".join(f"“{words.get(s, s)}”" for s in stems[:4])
+    # "1.0" is the stems "1", "0" and "1.0": the reader sees it once.
+    shown = dict.fromkeys(words.get(s, s) for s in stems)
+    return ", ".join(f"“{word}”" for word in list(shown)[:4])

@@ -46,7 +46,11 @@ _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)+")
 _VERSION = re.compile(r"\d+(?:\.\d+)+|\b(?:version|release|v)\s*\d+|[a-z]-\d+\b", re.IGNORECASE)
 # Someone's name: two capitalised words together, or one next to a verb of saying ("…, Xi said").
 _SAYING = r"(?:said|says|wrote|writes|stressed|noted|added|told|pointed out|according to)"
-_PERSON = re.compile(rf"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+|\b[A-Z][a-z]+\s+{_SAYING}\b|\b{_SAYING}\s+[A-Z][a-z]+")
+_SAYING_WORDS = frozenset(re.findall(r"[a-z]+", _SAYING))
+# An initial may stand between the names ("Ian A. Murdock").
+_PERSON = re.compile(
+    rf"\b[A-Z][a-z]+(?:\s+(?:[A-Z]\.|[A-Z][a-z]+))*\s+[A-Z][a-z]+|\b[A-Z][a-z]+\s+{_SAYING}\b|\b{_SAYING}\s+[A-Z][a-z]+"
+)
 # (slot, how a question asks for it, what a sentence that gives it contains)
 _SLOTS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     (
@@ -286,7 +290,21 @@ def fills(question: Question, sentence: str, vocab: Vocabulary) -> bool:
     if question.slot == "version":
         # A numbered section's heading ("5.3.2. Delta") numbers a section, not a release.
         sentence = _SECTION_NUMBER.sub("", sentence, count=1)
-    return bool(question.slot_filler.search(sentence))
+    if question.slot == "person":
+        # The name asked about is not its own answer: "Who wrote the Debian Manifesto?" wants the author.
+        asked = set(re.findall(r"\w+", question.text.lower()))
+        return any(
+            set(re.findall(r"[a-z]+", m.group(0).lower())) - asked - _SAYING_WORDS for m in _PERSON.finditer(sentence)
+        )
+    return bool(question.slot_filler.search(_without_given(question, sentence)))
+
+
+def _without_given(question: Question, sentence: str) -> str:
+    """The sentence less the values the question itself states: "How many voted for version 1.9?" is
+    not answered by "Version 1.9 ratified", nor "When in 2016…?" by a bare "2016"."""
+    for value in sorted({*question.numbers, *question.versions, *question.years}, key=len, reverse=True):
+        sentence = re.sub(rf"(?<![\w.]){re.escape(value)}(?!\w|\.\d)", " ", sentence)
+    return sentence
 
 
 _SECTION_NUMBER = re.compile(r"^\W*\d+(?:\.\d+)*\.?(?=\s|$)")

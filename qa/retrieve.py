@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import astuple, dataclass
 from typing import Generic, TypeVar
@@ -10,6 +11,7 @@ import numpy as np
 
 from ..corpus.text import language_of, tokenize, versions_in
 from ..index.protocol import SearchIndex
+from .editions import superseded
 from .models import Agreement, Passage
 from .plan import Filters, QueryPlan
 
@@ -32,6 +34,7 @@ class Weights:
     version: float = 0.8  # the passage or its heading names a version number the question names ("gzip 1.12")
     title: float = 0.1  # share of the document title's and section heading's words the question uses
     sentence: float = 0.25  # cosine of the passage's best sentence to the question
+    superseded: float = 0.1  # taken off a passage of a document the corpus holds a later edition of (qa.editions)
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,13 @@ class Retriever(Generic[IndexT]):
         self.lexical_weight = lexical_weight
         self.candidates = candidates
         self.duplicate_similarity = duplicate_similarity
+        self._superseded = superseded(index)
+
+    def reweighted(self, weights: Weights) -> Retriever[IndexT]:
+        """The same retriever with other weights; what it learned of the corpus is shared, not relearned."""
+        other = copy.copy(self)
+        other.weights = weights
+        return other
 
     def _allowed_documents(self, filters: Filters) -> list[str] | None:
         if not filters.document_ids and not filters.date_from and not filters.date_to:
@@ -146,6 +156,9 @@ class Retriever(Generic[IndexT]):
                 score += w.year
             if versions and versions & set(versions_in(f"{named} {paragraph.text}")):
                 score += w.version
+            # A year or version the question names is added above, so an old edition can still win.
+            if doc.id in self._superseded:
+                score -= w.superseded
             title_words = set(tokenize(named))
             if title_words:
                 score += w.title * len(title_words & words) / len(title_words)
