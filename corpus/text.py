@@ -83,10 +83,25 @@ def versions_in(text: str) -> tuple[str, ...]:
 # Single marks are left out: a closing ’ is as often an apostrophe (“the countries’”).
 _OPENING = frozenset('"“«「『„')
 _CLOSING = frozenset('"”»」』')
+_CURLY_PAIRS = (("“", "”"), ("«", "»"), ("「", "」"), ("『", "』"))
+
+
+def _surplus(text: str) -> int:
+    """Marks the text opens but does not close (negative: closes but did not open); a straight mark is
+    counted as opening when the text starts with it."""
+    surplus = sum(text.count(a) - text.count(b) for a, b in _CURLY_PAIRS)
+    if text.count('"') % 2:
+        surplus += 1 if text.startswith('"') else -1
+    return surplus
 
 
 def quoted(text: str) -> str:
-    """`text` in curly quotation marks, leaving out a mark where the text already has its own."""
-    opening = "" if text[:1] in _OPENING else "“"
-    closing = "" if text[-1:] in _CLOSING else "”"
+    """`text` in curly quotation marks, leaving out a mark where the text's own stands in for it: its
+    first mark when the quote began there and runs on past the end, its last when the quote ends there.
+    A mark closed inside the text (a title opening with “"Social Contract" with…”) is not ours to drop."""
+    surplus = _surplus(text)
+    if text[:1] in _OPENING and text[-1:] in _CLOSING and surplus == 0 and len(text) > 1:
+        return text  # already one quotation from end to end
+    opening = "" if text[:1] in _OPENING and surplus > 0 else "“"
+    closing = "" if text[-1:] in _CLOSING and surplus < 0 else "”"
     return f"{opening}{text}{closing}"

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic
 
+from ..corpus.text import versions_in, years_in
 from ..index.protocol import Span
 from .assess import Assessment, Assessor, Thresholds
 from .compose import cite_spans, dateline, extend_enumerations, merged_spans, pick
@@ -173,6 +174,7 @@ class Answerer(Generic[IndexT]):
         best = scored[0]
         chosen = pick(scored, t.margin, t.max_citations)
         chosen += self._per_part(plan, passages, chosen)
+        chosen += self._per_value(parsed, scored, chosen)
         spans = extend_enumerations(merged_spans(chosen, self.index.documents), self.index)
         corrected = bool(missing)
         if corrected and any(y for y in parsed.years if y in missing):
@@ -211,6 +213,21 @@ class Answerer(Generic[IndexT]):
             if best is not None and (best.passage.paragraph_id, best.span.start) not in taken:
                 taken.add((best.passage.paragraph_id, best.span.start))
                 extra.append(best)
+        return extra
+
+    def _per_value(self, parsed: Question, scored: list[Scored], chosen: list[Scored]) -> list[Scored]:
+        """For a question naming two versions or years ("How long after gzip 1.11 did 1.12 come out?"), the
+        best sentence naming each one that no chosen sentence names yet: the answer stands on both."""
+        extra: list[Scored] = []
+        for values, found_in in ((parsed.versions, versions_in), (parsed.years, years_in)):
+            if len(set(values)) < 2:
+                continue
+            for value in dict.fromkeys(values):
+                if any(value in found_in(self._assess.text(c)) for c in chosen + extra):
+                    continue
+                best = next((s for s in scored if value in found_in(self._assess.text(s))), None)
+                if best is not None:
+                    extra.append(best)
         return extra
 
 

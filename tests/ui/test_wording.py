@@ -20,6 +20,11 @@ def test_plural_counts_nouns(count: int, text: str) -> None:
         ("to promote their development.”", "“to promote their development.”"),
         ("“Belt and Road”", "“Belt and Road”"),
         ("the countries’", "“the countries’”"),
+        ('"Social Contract" with the Community', '“"Social Contract" with the Community”'),
+        (
+            'the document entitled "The Free Guidelines". We promise',
+            '“the document entitled "The Free Guidelines". We promise”',
+        ),
     ],
 )
 def test_quotes_get_no_second_mark_where_they_have_their_own(quote: str, shown: str) -> None:

@@ -1,0 +1,33 @@
+"""A question that names two versions or two years is answered from a sentence naming each."""
+
+from __future__ import annotations
+
+from citeqa.qa import Answerer, Retriever
+from tests.qa.memory_index import MemoryIndex, document
+
+NOTES = (
+    "Widget release history.\n\n"
+    "Widget 1.11 was released on 2021-09-03 with a new file picker.\n\n"
+    "Widget 1.12 was released on 2022-04-07 and fixed the file picker.\n\n"
+    "Widget 1.10 added themes for every dialog."
+)
+PLANS = (
+    "The harbour plan of 2019 set out 40 berths along the quay.\n\n"
+    "The harbour plan of 2021 raised the quay to 65 berths.\n\n"
+    "The town council meets every month."
+)
+
+
+def quotes(corpus: str, question: str) -> list[str]:
+    answer = Answerer(Retriever(MemoryIndex([document("notes", corpus)]))).ask(question)
+    return [c.quote for c in answer.citations]
+
+
+def test_both_versions_a_question_compares_are_cited() -> None:
+    cited = quotes(NOTES, "How long after widget 1.11 did widget 1.12 come out?")
+    assert any("1.11" in q for q in cited) and any("1.12" in q for q in cited)
+
+
+def test_both_years_a_question_compares_are_cited() -> None:
+    cited = quotes(PLANS, "How many more berths did the 2021 harbour plan give the quay than the 2019 one?")
+    assert any("2019" in q for q in cited) and any("2021" in q for q in cited)
