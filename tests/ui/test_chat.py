@@ -207,7 +207,8 @@ def test_quotes_that_carry_their_own_marks_are_not_marked_twice() -> None:
     asked = answer_for([cite(1, 0, 6, d)])
     asked.question = '"Core" technologies?”'
     html = sources_html(asked, {d.id: d}, {}, turn=1)
-    assert "For &quot;Core&quot; technologies?”</p>" in html and "“&quot;" not in html
+    # The text's own closing mark stands for ours; its opening one is closed inside, so ours opens it.
+    assert "For “&quot;Core&quot; technologies?”</p>" in html and "”</p>" in html and "?””" not in html
 
 
 def test_retrieved_passages_show_dense_and_bm25_scores() -> None:
