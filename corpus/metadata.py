@@ -92,7 +92,7 @@ def _standalone(text: str) -> set[int]:
     def blank(n: int) -> bool:
         return not 0 <= n < len(raw) or not raw[n].strip() or _RULE.fullmatch(raw[n].strip()) is not None
 
-    return {n + 1 for n in range(len(raw)) if raw[n].strip() and blank(n - 1) and (blank(n + 1))}
+    return {n + 1 for n in range(len(raw)) if raw[n].strip() and blank(n - 1) and blank(n + 1)}
 
 
 def is_notice(line: str) -> bool:

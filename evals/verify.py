@@ -43,7 +43,8 @@ def text_problems(answer: Mapping[str, Any]) -> list[str]:
     citations = [c for c in answer.get("citations", []) if isinstance(c, Mapping)]
     passages = [p for p in answer.get("passages", []) if isinstance(p, Mapping)]
     cited_paragraphs = {c.get("paragraph_id") for c in citations}
-    sources = [str(c.get("quote", "")) for c in citations]
+    quotes = [str(c.get("quote", "")) for c in citations]
+    sources = [*quotes]
     sources += [str(p.get("text", "")) for p in passages if p.get("paragraph_id") in cited_paragraphs]
     sources += [str(x.get("title", "")) for x in [*citations, *passages]]
     sources.append(str(answer.get("question", "")))
@@ -56,7 +57,7 @@ def text_problems(answer: Mapping[str, Any]) -> list[str]:
                 problems.append(f"the answer quotes words its citations do not hold: {piece.strip()[:60]!r}")
     # A quote is the document's own text: brackets inside it ("time[1-4].google.com") are no markers.
     outside = text
-    for quote in sorted((q for q in sources[: len(citations)] if q), key=len, reverse=True):
+    for quote in sorted(filter(None, quotes), key=len, reverse=True):
         outside = outside.replace(quote, " ")
     markers = {int(m) for m in _MARKER.findall(outside)}
     for found in _LOOK_ALIKE.finditer(outside):

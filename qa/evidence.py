@@ -165,6 +165,17 @@ class Question:
         years = tuple(YEAR.findall(text))
         return cls(text, slot, filler, years, numbers, names, tuple(tokenize(text)), versions_in(text))
 
+    # Asked of every candidate sentence, so worked out once per question.
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """The question's words as written, lower-cased and unstemmed."""
+        return frozenset(re.findall(r"\w+", self.text.lower()))
+
+    @cached_property
+    def given(self) -> tuple[str, ...]:
+        """The numbers, versions and years the question states, longest first."""
+        return tuple(sorted({*self.numbers, *self.versions, *self.years}, key=len, reverse=True))
+
 
 @dataclass
 class Scored:
@@ -292,9 +303,9 @@ def fills(question: Question, sentence: str, vocab: Vocabulary) -> bool:
         sentence = _SECTION_NUMBER.sub("", sentence, count=1)
     if question.slot == "person":
         # The name asked about is not its own answer: "Who wrote the Debian Manifesto?" wants the author.
-        asked = set(re.findall(r"\w+", question.text.lower()))
         return any(
-            set(re.findall(r"[a-z]+", m.group(0).lower())) - asked - _SAYING_WORDS for m in _PERSON.finditer(sentence)
+            set(re.findall(r"[a-z]+", m.group(0).lower())) - question.words - _SAYING_WORDS
+            for m in _PERSON.finditer(sentence)
         )
     return bool(question.slot_filler.search(_without_given(question, sentence)))
 
@@ -302,7 +313,7 @@ def fills(question: Question, sentence: str, vocab: Vocabulary) -> bool:
 def _without_given(question: Question, sentence: str) -> str:
     """The sentence less the values the question itself states: "How many voted for version 1.9?" is
     not answered by "Version 1.9 ratified", nor "When in 2016…?" by a bare "2016"."""
-    for value in sorted({*question.numbers, *question.versions, *question.years}, key=len, reverse=True):
+    for value in question.given:
         sentence = re.sub(rf"(?<![\w.]){re.escape(value)}(?!\w|\.\d)", " ", sentence)
     return sentence
 
