@@ -7,7 +7,7 @@ For every typed question of every dev corpus (a date, time, number, amount, plac
 asked for), the sentences of its gold quotes should hold an expression of that type and the retrieved
 sentences that are not evidence mostly should not. Both detectors are scored on the same sentences:
 recall on gold sentences, the share of other candidates they also accept, and the time per sentence.
-Writes results/types.json; the answerer keeps whichever detector is better (qa.evidence.fills).
+Writes results/types.json; the answerer keeps whichever detector is better (qa.slots.fills).
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from ..qa import Answerer, Retriever
-from ..qa.evidence import Question, fills, score_sentences
+from ..qa.evidence import Question, score_sentences
+from ..qa.slots import fills
 from .corpora import load_manifest
 from .fit_retrieval import Fold, folds
 

@@ -11,7 +11,6 @@ from ..corpus.text import tokenize, versions_in
 from ..index.protocol import SearchIndex
 from .decide import Features
 from .evidence import (
-    SLOT_NOUNS,
     Question,
     Scored,
     SentenceWeights,
@@ -27,6 +26,7 @@ from .evidence import (
 from .models import Passage, Turn
 from .plan import QueryPlan
 from .sections import answers_for_questions, following, under_headings
+from .slots import SLOT_NOUNS
 
 
 @dataclass(frozen=True)

@@ -16,93 +16,12 @@ from functools import cached_property
 
 import numpy as np
 
-from ..corpus.text import LOCATOR, YEAR, tokenize, versions_in
+from ..corpus.text import YEAR, tokenize, versions_in
 from ..index.protocol import SearchIndex, Span
 from .models import Passage
+from .slots import MONTH, asked, fills
 
-_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
-_NUMBER = re.compile(
-    r"(?<![\d,])(?!(?:1[89]|20)\d\d\b)\d[\d,.]*(?!\d|st\b|nd\b|rd\b|th\b)|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|trillions?|percent|dozens?)\b",
-    re.IGNORECASE,
-)
-_AMOUNT = re.compile(r"\b(yuan|dollars?|euros?|pounds?)\b|[$¥€£]|\b(million|billion|trillion)\b", re.IGNORECASE)
-_MONTH = re.compile(_MONTHS, re.IGNORECASE)
-# Months and years; a bare ordinal ("36th") numbers a session, it does not date it.
-_DATE = re.compile(rf"\b({_MONTHS})\b|{YEAR.pattern}", re.IGNORECASE)
-# A named place after "in"/"at". A name found in most documents (the corpus's own country, say) names no
-# venue: Vocabulary.is_generic decides that from the corpus, see fills().
-_PLACE = re.compile(r"\b(in|at)\s+(?!The\b|the\b)([A-Z][a-z]+)")
-# Where things are in a system: a path, a file, a section ("in /etc/os-release", "under «admindir»").
-_LOCATION = re.compile(
-    r"\b(in|at|under|inside|within|into|from)\s+(the\s+)?([/~$«<`\"'][^\s]+|\S+\s+(directory|folder|file|section|"
-    r"chapter|table|field|header|variable)\b)",
-    re.I,
-)
-_TIME = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,2}\s*(a\.m\.|p\.m\.|am|pm)\b|o'clock|\bmidnight\b|\bnoon\b", re.I)
-_PENALTY = re.compile(r"\b(prison|imprison\w*|jail|fined?\b|fines\b|penalt\w+|sentenced)", re.IGNORECASE)
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)+")
-# A release or version: "1.12", "4.2.2", "version 13", "mkosi-13", "v252".
-_VERSION = re.compile(r"\d+(?:\.\d+)+|\b(?:version|release|v)\s*\d+|[a-z]-\d+\b", re.IGNORECASE)
-# Someone's name: two capitalised words together, or one next to a verb of saying ("…, Xi said").
-_SAYING = r"(?:said|says|wrote|writes|stressed|noted|added|told|pointed out|according to)"
-_SAYING_WORDS = frozenset(re.findall(r"[a-z]+", _SAYING))
-# An initial may stand between the names ("Ian A. Murdock").
-_PERSON = re.compile(
-    rf"\b[A-Z][a-z]+(?:\s+(?:[A-Z]\.|[A-Z][a-z]+))*\s+[A-Z][a-z]+|\b[A-Z][a-z]+\s+{_SAYING}\b|\b{_SAYING}\s+[A-Z][a-z]+"
-)
-# (slot, how a question asks for it, what a sentence that gives it contains)
-_SLOTS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
-    (
-        "amount",
-        re.compile(r"\bhow much (money|funding|investment)\b|\b(budget|funding|spend|spending|cost)\b", re.I),
-        _AMOUNT,
-    ),
-    # "When was it held?" wants a date; "When should a frontend take the lock?" wants a condition.
-    (
-        "date",
-        re.compile(r"\bwhen (was|were|did|had)\b|\b(what|which) (year|date|day|month)\b|\bon what (date|day)\b", re.I),
-        _DATE,
-    ),
-    ("time", re.compile(r"\b(what|which) time\b|\bat what hour\b", re.I), _TIME),
-    (
-        "version",
-        re.compile(r"\b(which|what|in which)\s+(\w+\s+)?(version|release)\b(?!\s+notes?\b)", re.I),
-        _VERSION,
-    ),
-    (
-        "number",
-        re.compile(
-            r"\bhow (many|much|long|big|large|old|often)\b"
-            r"|\bwhat (percentage|percent|share|number|amount|figure|proportion|sum|size)\b"
-            # An identifier is a number too: "what UID", "which port", "which CVE".
-            r"|\b(which|what)\s+(\w+\s+)?(uid|gid|id|port|cve)\b",
-            re.I,
-        ),
-        _NUMBER,
-    ),
-    ("place", re.compile(r"\bwhere\b|\b(which|what) (city|province|venue|place|town|country)\b", re.I), _PLACE),
-    # Only the verbs of authorship ask for a person: "who pays for it?" is as often answered by "the council".
-    (
-        "person",
-        re.compile(
-            r"\bwho\s+(first\s+)?(wrote|designed|founded|created|invented|authored|said|developed|proposed)\b", re.I
-        ),
-        _PERSON,
-    ),
-    # "Is it fine to…" asks no penalty: a fine is "a fine", "fined" or "fines".
-    (
-        "penalty",
-        re.compile(
-            r"\b(prison|jail|fined|fines|a fine|penalt\w+|punish\w*|(prison|jail) sentences?|sentenced)\b", re.I
-        ),
-        _PENALTY,
-    ),
-)
-# A yes/no question ("Does it matter which country…?") is answered by the evidence, not by a place, a
-# name or a version its clauses mention; only an explicit quantity or date in it is still asked for.
-_YES_NO = re.compile(r"^\W*(is|are|was|were|do|does|did|can|could|should|would|will|has|have|had|may|must)\b", re.I)
-_YES_NO_SLOTS = frozenset({"date", "time", "number", "amount"})
 
 
 @dataclass(frozen=True)
@@ -121,18 +40,6 @@ class SentenceWeights:
     rank: float = 0.05  # taken off per rank of the sentence's passage
 
 
-SLOT_NOUNS = {
-    "date": "date",
-    "time": "time",
-    "number": "figure",
-    "amount": "amount",
-    "place": "place",
-    "penalty": "penalty",
-    "version": "version",
-    "person": "name",
-}
-
-
 @dataclass(frozen=True)
 class Question:
     text: str
@@ -146,16 +53,11 @@ class Question:
 
     @classmethod
     def parse(cls, text: str, vocab: Vocabulary) -> Question:
-        slot, filler = None, None
-        yes_no = bool(_YES_NO.match(text))
-        for name, asks, fills_slot in _SLOTS:
-            if asks.search(text) and (not yes_no or name in _YES_NO_SLOTS):
-                slot, filler = name, fills_slot
-                break
+        slot, filler = asked(text)
         names = tuple(n for n in _NAME.findall(text) if len(n) > 3)
         names += tuple(m.group(2) for m in re.finditer(r"\b(in|at)\s+([A-Z][a-z]+)", text) if m.group(2) not in names)
         # A month is a date expression, checked as a date ("December 2018" is 2018-12), not a name.
-        names = tuple(n for n in names if not vocab.is_generic(n) and not _MONTH.fullmatch(n))
+        names = tuple(n for n in names if not vocab.is_generic(n) and not MONTH.fullmatch(n))
         # Digits glued to letters belong to a name ("GPT-4", "x86", "Windows 11" stays a number).
         numbers = tuple(
             m.rstrip(".,")
@@ -175,6 +77,9 @@ class Question:
     def given(self) -> tuple[str, ...]:
         """The numbers, versions and years the question states, longest first."""
         return tuple(sorted({*self.numbers, *self.versions, *self.years}, key=len, reverse=True))
+
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
 
 
 @dataclass
@@ -209,8 +114,12 @@ class Vocabulary:
         self.paragraphs = len(self.index.paragraph_ids())
         for pid in self.index.paragraph_ids():
             self.df.update(set(tokenize(self.index.paragraph(pid).text)))
+        # Words the corpus writes in lower case somewhere are common nouns, whatever their capitals in a
+        # title ("the Project Secretary"); a person's name is never written so ("Murdock").
+        self.lowercase: set[str] = set()
         for document in self.index.documents.values():
             self.document_df.update(set(re.findall(r"\w+", document.text.lower())))
+            self.lowercase.update(re.findall(r"\b[a-z]+\b", document.text))
 
     def is_generic(self, name: str) -> bool:
         """Whether every word of a name is common ground across the corpus's documents."""
@@ -279,7 +188,8 @@ def score_sentences(
         text = index.documents[passage.document_id].text
         for sentence in index.sentences(passage.paragraph_id):
             words = text[sentence.span.start : sentence.span.end]
-            if len(words) < 20:
+            # A rule of stars or dashes ("*****", "+====+") is layout, however long; it quotes nothing.
+            if len(words) < 20 or not _WORD.search(words):
                 continue
             dense = float(sentence.vector @ query_vector)
             lexical = overlap(terms, words, vocab)
@@ -289,36 +199,6 @@ def score_sentences(
             scored.append(Scored(passage, rank, sentence.span, score, dense, lexical))
     scored.sort(key=lambda s: -s.score)
     return scored
-
-
-def fills(question: Question, sentence: str, vocab: Vocabulary) -> bool:
-    """Whether the sentence holds an expression of the kind the question asks for."""
-    if question.slot_filler is None:
-        return False
-    if question.slot == "place":
-        named = any(not vocab.is_generic(m.group(2)) for m in _PLACE.finditer(sentence))
-        return named or bool(_LOCATION.search(sentence) or LOCATOR.search(sentence))
-    if question.slot == "version":
-        # A numbered section's heading ("5.3.2. Delta") numbers a section, not a release.
-        sentence = _SECTION_NUMBER.sub("", sentence, count=1)
-    if question.slot == "person":
-        # The name asked about is not its own answer: "Who wrote the Debian Manifesto?" wants the author.
-        return any(
-            set(re.findall(r"[a-z]+", m.group(0).lower())) - question.words - _SAYING_WORDS
-            for m in _PERSON.finditer(sentence)
-        )
-    return bool(question.slot_filler.search(_without_given(question, sentence)))
-
-
-def _without_given(question: Question, sentence: str) -> str:
-    """The sentence less the values the question itself states: "How many voted for version 1.9?" is
-    not answered by "Version 1.9 ratified", nor "When in 2016…?" by a bare "2016"."""
-    for value in question.given:
-        sentence = re.sub(rf"(?<![\w.]){re.escape(value)}(?!\w|\.\d)", " ", sentence)
-    return sentence
-
-
-_SECTION_NUMBER = re.compile(r"^\W*\d+(?:\.\d+)*\.?(?=\s|$)")
 
 
 def asked_terms(question: Question, vocab: Vocabulary, context: Question | None = None) -> set[str]:
@@ -377,8 +257,8 @@ def about(
 ) -> bool:
     """Whether the sentence (or its paragraph) is about what the question names; a follow-up's subject may
     be named only by the question before it ("which release added it?")."""
-    for asked in (question, context) if context is not None else (question,):
-        terms = _content_terms(asked, vocab)
+    for turn in (question, context) if context is not None else (question,):
+        terms = _content_terms(turn, vocab)
         if overlap(terms, sentence, vocab) >= TIE_SENTENCE or overlap(terms, passage.text, vocab) >= TIE_PARAGRAPH:
             return True
     return False

@@ -12,7 +12,8 @@ import itertools
 from collections.abc import Sequence
 
 from ..index.protocol import SearchIndex, Span
-from .evidence import Question, Scored, Vocabulary, about, fills, names_versions
+from .evidence import Question, Scored, Vocabulary, about, names_versions
+from .slots import fills
 
 # The types a heading states for the paragraphs under it.
 HEADED_SLOTS = frozenset({"date", "version"})

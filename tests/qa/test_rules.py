@@ -317,7 +317,8 @@ def test_a_sentence_holding_only_the_question_s_own_words_adds_nothing(index: Me
 
 
 def test_a_numbered_section_heading_is_not_a_version(index: MemoryIndex) -> None:
-    from citeqa.qa.evidence import Question, Vocabulary, fills
+    from citeqa.qa.evidence import Question, Vocabulary
+    from citeqa.qa.slots import fills
 
     vocab = Vocabulary(index)
     question = Question.parse("Which release added the delta filter?", vocab)
@@ -331,7 +332,8 @@ def test_a_refusal_names_the_missing_words_as_the_question_wrote_them(answerer: 
 
 
 def test_a_single_name_beside_a_verb_of_saying_answers_who_said_it(index: MemoryIndex) -> None:
-    from citeqa.qa.evidence import Question, Vocabulary, fills
+    from citeqa.qa.evidence import Question, Vocabulary
+    from citeqa.qa.slots import fills
 
     vocab = Vocabulary(index)
     question = Question.parse("Who said the fireworks are free?", vocab)
@@ -345,3 +347,21 @@ def test_the_date_of_another_version_does_not_answer_when_a_version_came_out() -
     text = "Widget history.\n\nWidget 1.3.12 was released on 2007-04-13.\n\nWidget 1.12 added a dark theme for dialogs."
     answer = Answerer(Retriever(MemoryIndex([document("history", text)]))).ask("When was widget 1.12 released?")
     assert answer.refused and not answer.citations
+
+
+def test_a_rule_of_stars_is_no_candidate_sentence() -> None:
+    from citeqa.qa.evidence import Question, Vocabulary, score_sentences
+    from citeqa.qa.models import Passage
+
+    text = "The manifesto asks for lanterns on every boat.\n\n**********************"
+    index = MemoryIndex([document("notes", text)])
+    passages = [
+        Passage(paragraph_id=pid, document_id="notes", source_file="notes.txt", text=p.text, start=0, end=0, score=1)
+        for pid in index.paragraph_ids()
+        for p in [index.paragraph(pid)]
+    ]
+    vocab = Vocabulary(index)
+    question = Question.parse("What does the manifesto ask for?", vocab)
+    scored = score_sentences(index, passages, index.embed_query("manifesto"), question, vocab)
+    quoted = [text[s.span.start : s.span.end] for s in scored]
+    assert quoted == ["The manifesto asks for lanterns on every boat."]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from citeqa.qa.evidence import Question, Vocabulary, fills
+from citeqa.qa.evidence import Question, Vocabulary
+from citeqa.qa.slots import fills
 from tests.qa.memory_index import MemoryIndex, document
 
 
@@ -29,3 +30,41 @@ def test_the_name_asked_about_is_not_its_own_author(vocab: Vocabulary) -> None:
     question = Question.parse("Who wrote the Harbour Manifesto?", vocab)
     assert not fills(question, "The Harbour Manifesto was revised in 1994.", vocab)
     assert fills(question, "The Harbour Manifesto was written by Ian A. Murdock.", vocab)
+
+
+def test_the_verb_may_is_no_month(vocab: Vocabulary) -> None:
+    question = Question.parse("When were the rules ratified?", vocab)
+    assert not fills(question, "The rules may be ratified by a simple majority.", vocab)
+    assert fills(question, "The rules were ratified in May.", vocab)
+
+
+def test_a_date_written_in_figures_answers_when(vocab: Vocabulary) -> None:
+    question = Question.parse("When was the manifesto revised?", vocab)
+    assert fills(question, "Written by Ada Quill, revised 01/06/94.", vocab)
+
+
+def test_a_relative_where_asks_no_place(vocab: Vocabulary) -> None:
+    assert Question.parse("What is the list where the rules are announced called?", vocab).slot is None
+    assert Question.parse("And where are the rules announced?", vocab).slot == "place"
+
+
+def test_who_holds_a_post_now_is_answered_by_a_name_not_by_the_post(vocab: Vocabulary) -> None:
+    question = Question.parse("Who is the current Harbour Master?", vocab)
+    assert not fills(question, "The Harbour Master is elected by the members each year.", vocab)
+    assert fills(question, "The members elected Ada Quill as Harbour Master.", vocab)
+
+
+def test_which_organisations_is_answered_by_their_names_not_by_the_list_asked_about(vocab: Vocabulary) -> None:
+    question = Question.parse("Which organisations are on the List of Trusted Organisations?", vocab)
+    assert question.slot == "organisation"
+    assert not fills(question, "The project keeps a public List of Trusted Organisations.", vocab)
+    assert fills(question, "The List of Trusted Organisations names the Harbour Trust and SPI.", vocab)
+
+
+def test_a_post_the_corpus_writes_in_lower_case_is_no_persons_name() -> None:
+    vocab = Vocabulary(
+        MemoryIndex([document("rules", "The project secretary keeps the minutes. Ada Quill wrote them.")])
+    )
+    question = Question.parse("Who wrote the rules?", vocab)
+    assert not fills(question, "The rules were drafted by the Project Secretary.", vocab)
+    assert fills(question, "The rules were drafted by Ada Quill.", vocab)
