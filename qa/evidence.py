@@ -50,6 +50,8 @@ class Question:
     names: tuple[str, ...]
     terms: tuple[str, ...]
     versions: tuple[str, ...] = ()
+    # The named things a typed answer must be about ("XZ Utils"), capitalised words in a row
+    subjects: tuple[str, ...] = ()
 
     @classmethod
     def parse(cls, text: str, vocab: Vocabulary) -> Question:
@@ -65,7 +67,8 @@ class Question:
             if not YEAR.fullmatch(m.rstrip(".,"))
         )
         years = tuple(YEAR.findall(text))
-        return cls(text, slot, filler, years, numbers, names, tuple(tokenize(text)), versions_in(text))
+        subjects = tuple(n for n in _SUBJECT.findall(text) if not vocab.is_generic(n))
+        return cls(text, slot, filler, years, numbers, names, tuple(tokenize(text)), versions_in(text), subjects)
 
     # Asked of every candidate sentence, so worked out once per question.
     @cached_property
@@ -79,6 +82,8 @@ class Question:
         return tuple(sorted({*self.numbers, *self.versions, *self.years}, key=len, reverse=True))
 
 
+# Capitalised words in a row, acronyms included ("XZ Utils", "Technical Committee"), not opening the question.
+_SUBJECT = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w-]*(?:\s+[A-Z][\w-]*)+")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -243,6 +248,10 @@ def holds_answer(
         return False
     # Likewise a version: the date of gzip 1.3.12 does not answer when gzip 1.12 came out.
     if not names_versions(question, f"{sentence} {passage.text} {passage.heading}"):
+        return False
+    # And a named subject: the release that added a filter to the format is not a release of XZ Utils.
+    where = f"{sentence} {passage.text} {passage.heading} {passage.title}".lower()
+    if any(subject.split()[-1].lower() not in where for subject in question.subjects):
         return False
     return fills(question, sentence, vocab) and about(question, sentence, passage, vocab, context)
 

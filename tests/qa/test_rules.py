@@ -365,3 +365,11 @@ def test_a_rule_of_stars_is_no_candidate_sentence() -> None:
     scored = score_sentences(index, passages, index.embed_query("manifesto"), question, vocab)
     quoted = [text[s.span.start : s.span.end] for s in scored]
     assert quoted == ["The manifesto asks for lanterns on every boat."]
+
+
+def test_a_date_about_another_named_product_does_not_answer_when_the_named_one_came_out() -> None:
+    lantern = "Lantern Kit history.\n\nLantern Kit gained a dimmer in the spring."
+    beacon = "Beacon notes.\n\nThe first release of the mast followed on 2009-03-01."
+    index = MemoryIndex([document("lantern", lantern, "Lantern Kit"), document("beacon", beacon, "Beacon")])
+    answer = Answerer(Retriever(index)).ask("When was the first release of Lantern Kit?")
+    assert answer.refused and not answer.citations
