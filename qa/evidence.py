@@ -251,9 +251,18 @@ def holds_answer(
         return False
     # And a named subject: the release that added a filter to the format is not a release of XZ Utils.
     where = f"{sentence} {passage.text} {passage.heading} {passage.title}".lower()
-    if any(subject.split()[-1].lower() not in where for subject in question.subjects):
+    if any(not all(w in where for w in _named_words(subject)) for subject in question.subjects):
         return False
     return fills(question, sentence, vocab) and about(question, sentence, passage, vocab, context)
+
+
+# An ordinal in a name is as often written in figures ("the Second Conference", "the 2nd Conference").
+_ORDINAL = re.compile(r"(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)", re.I)
+
+
+def _named_words(subject: str) -> list[str]:
+    """The words of a named subject a passage must hold to be about it: all but ordinals."""
+    return [w.lower() for w in subject.split() if not _ORDINAL.fullmatch(w)]
 
 
 def names_versions(question: Question, text: str) -> bool:

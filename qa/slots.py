@@ -163,6 +163,10 @@ def fills(question: Question, sentence: str, vocab: Vocabulary) -> bool:
             set(re.findall(r"[a-z]+", m.group(0).lower())) - question.words - _SAYING_WORDS - common
             for m in question.slot_filler.finditer(sentence)
         )
+    if question.slot == "number" and _COUNT.search(question.text):
+        # A number that names something counts nothing: "Version 1.1 ratified" says not how many voted,
+        # "ISO 639" not how many languages there are.
+        sentence = _NAMING_NUMBER.sub(" ", sentence)
     return bool(question.slot_filler.search(_without_given(question, sentence)))
 
 
@@ -174,4 +178,9 @@ def _without_given(question: Question, sentence: str) -> str:
     return sentence
 
 
+_COUNT = re.compile(r"\bhow (many|much)\b", re.I)
+# A standard's or a release's number: "ISO 639", "RFC 1952", "version 1.1", "v252", "4.2.2".
+_NAMING_NUMBER = re.compile(
+    r"\b(?-i:[A-Z]{2,})[- ]?\d[\d.-]*|\b(?:version|release|v)\s*\d[\d.]*|\b\d+(?:\.\d+){2,}\b", re.I
+)
 _SECTION_NUMBER = re.compile(r"^\W*\d+(?:\.\d+)*\.?(?=\s|$)")

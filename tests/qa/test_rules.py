@@ -373,3 +373,15 @@ def test_a_date_about_another_named_product_does_not_answer_when_the_named_one_c
     index = MemoryIndex([document("lantern", lantern, "Lantern Kit"), document("beacon", beacon, "Beacon")])
     answer = Answerer(Retriever(index)).ask("When was the first release of Lantern Kit?")
     assert answer.refused and not answer.citations
+
+
+def test_a_place_of_another_event_sharing_the_named_events_last_word_does_not_answer_where_it_was_held() -> None:
+    notes = (
+        "Festival notes.\n\n"
+        "The Lantern Boat Festival was held in Porto, with boats from every harbour.\n\n"
+        "The Second Winter Lantern Festival drew boats from every harbour."
+    )
+    answer = Answerer(Retriever(MemoryIndex([document("notes", notes)]))).ask(
+        "Where was the Second Winter Lantern Festival held?"
+    )
+    assert answer.refused and not answer.citations

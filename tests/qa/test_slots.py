@@ -20,6 +20,13 @@ def test_a_figure_the_question_states_does_not_answer_how_many(vocab: Vocabulary
     assert fills(question, "Version 1.9 of the rules was adopted by 212 votes.", vocab)
 
 
+def test_a_number_that_names_a_release_or_a_standard_does_not_answer_how_many(vocab: Vocabulary) -> None:
+    question = Question.parse("How many members voted for the rules?", vocab)
+    assert not fills(question, "Superseded by Version 1.1 ratified on June 21st, 2003.", vocab)
+    assert not fills(question, "Codes follow the ISO 639 standard and RFC 5646.", vocab)
+    assert fills(question, "The rules were adopted by 212 members.", vocab)
+
+
 def test_the_year_the_question_states_does_not_answer_when(vocab: Vocabulary) -> None:
     question = Question.parse("When were the rules ratified in 2022?", vocab)
     assert not fills(question, "The rules were ratified in 2022.", vocab)
