@@ -10,8 +10,9 @@ import re
 from collections.abc import Callable
 
 from ..corpus.text import LOCATOR
+from .slots import MONTH_NAMES, NUMBER_WORDS
 
-_MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_MONTHS = f"(?:{MONTH_NAMES})"
 _DATE = re.compile(
     rf"\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b"
     rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}(?:\s+\d{{4}})?\b"
@@ -24,8 +25,7 @@ _QUANTITY = (
     r"(?:\s+(?:yuan|dollars?|euros?|pounds?|[a-zA-Z]+))?"
 )
 _NUMBER = re.compile(
-    rf"(?<![\w.]){_QUANTITY}|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-    r"forty|fifty|hundreds?|thousands?|millions?|dozens?)\s+[a-z]+",
+    rf"(?<![\w.]){_QUANTITY}|\b(?:{NUMBER_WORDS})\s+[a-z]+",
     re.IGNORECASE,
 )
 _VERSION = re.compile(r"\b(?:version|release|v)\s*\d+(?:\.\d+)*|\b\d+(?:\.\d+)+\b|\b[a-z][\w]*-\d+(?:\.\d+)*\b", re.I)

@@ -14,10 +14,15 @@ from ..corpus.text import LOCATOR, YEAR
 if TYPE_CHECKING:
     from .evidence import Question, Vocabulary
 
-_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+# Shared with qa.direct, which cuts the same expressions out of a sentence.
+MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December"
+NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+    "hundreds?|thousands?|millions?|billions?|trillions?|dozens?"
+)
+_MONTHS = MONTH_NAMES.lower()
 _NUMBER = re.compile(
-    r"(?<![\d,])(?!(?:1[89]|20)\d\d\b)\d[\d,.]*(?!\d|st\b|nd\b|rd\b|th\b)|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|trillions?|percent|dozens?)\b",
+    rf"(?<![\d,])(?!(?:1[89]|20)\d\d\b)\d[\d,.]*(?!\d|st\b|nd\b|rd\b|th\b)|\b({NUMBER_WORDS}|percent)\b",
     re.IGNORECASE,
 )
 _AMOUNT = re.compile(r"\b(yuan|dollars?|euros?|pounds?)\b|[$¥€£]|\b(million|billion|trillion)\b", re.IGNORECASE)
@@ -25,7 +30,7 @@ MONTH = re.compile(_MONTHS, re.IGNORECASE)
 # Months and years; a bare ordinal ("36th") numbers a session, it does not date it. Month names are
 # capitalised: in lower case "may" is a verb and "march" a walk. A date may be written in figures
 # ("Revised 01/06/94").
-_DATE = re.compile(rf"\b(?-i:{_MONTHS.title()})\b|{YEAR.pattern}|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b", re.IGNORECASE)
+_DATE = re.compile(rf"\b(?-i:{MONTH_NAMES})\b|{YEAR.pattern}|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b", re.IGNORECASE)
 # A named place after "in"/"at". A name found in most documents (the corpus's own country, say) names no
 # venue: Vocabulary.is_generic decides that from the corpus, see fills().
 _PLACE = re.compile(r"\b(in|at)\s+(?!The\b|the\b)([A-Z][a-z]+)")
