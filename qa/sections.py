@@ -78,6 +78,9 @@ def _is_question(index: SearchIndex, span: Span) -> bool:
 def _answer(index: SearchIndex, item: Scored, after: dict[str, str]) -> Scored:
     sentences = list(index.sentences(item.span.paragraph_id))
     later = [s for s in sentences if s.span.start >= item.span.end]
+    # A question may be asked twice over ("Is zlib subject to export controls?  What is its ECCN?"): the
+    # answer follows the last of them.
+    later = list(itertools.dropwhile(lambda s: _is_question(index, s.span), later))
     if not later and item.span.paragraph_id in after:
         later = list(index.sentences(after[item.span.paragraph_id]))
     if not later:

@@ -278,6 +278,22 @@ def test_an_faq_answer_in_the_next_paragraph_is_cited_whole_when_it_opens_with_a
     assert any(c.quote == "Yes. It has been tested on 64-bit machines and needs no changes." for c in answer.citations)
 
 
+FAQ_TWICE = (
+    "Widget questions.\n\n"
+    "12. Is the widget tool subject to export rules?  What is its export class?\n\n"
+    "It needs no licence to be shipped abroad, and is classed as open."
+)
+
+
+def test_an_faq_entry_asking_twice_over_is_answered_by_what_follows_its_last_question() -> None:
+    answer = Answerer(Retriever(MemoryIndex([document("faq", FAQ_TWICE)]))).ask(
+        "Is the widget tool subject to export rules?"
+    )
+    assert not answer.refused
+    assert not any(c.quote.endswith("?") for c in answer.citations)
+    assert any("classed as open" in c.quote for c in answer.citations)
+
+
 NEWS = (
     "News of the widget tool.\n\n"
     "# Changes in release 3.3 (2013-03-24)\n\n"
