@@ -54,8 +54,11 @@ def merged_spans(items: Sequence[Scored], documents: Mapping[str, Document]) -> 
     return spans
 
 
+# "First, …" after a sentence opens the list that sentence announces in any words ("There are several
+# main features of it."); "Second, …" and on carry a list on.
 _NEXT_ITEM = re.compile(
-    r"^[\"“]?(the\s+)?(second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|finally|lastly)\b", re.IGNORECASE
+    r"^[\"“]?(the\s+)?(first(ly)?|second(ly)?|third(ly)?|fourth|fifth|sixth|seventh|eighth|ninth|tenth|finally|lastly)\b",
+    re.IGNORECASE,
 )
 _ANNOUNCES = re.compile(r"\b(two|three|four|five|six|seven|eight)\s+(?:\w+\s+)?\w+s\s*[.:]$|:$", re.IGNORECASE)
 _COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}

@@ -46,6 +46,16 @@ def test_an_announced_list_is_quoted_whole() -> None:
     assert LIST[span.start : span.end].endswith("Third, report a loss.")
 
 
+def test_a_list_opened_by_first_after_the_quote_is_quoted_whole_though_no_count_announces_it() -> None:
+    text = "The duties are several. First, keep the key. Second, lock the door. Third, report a loss.\n\nEnd."
+    index = MemoryIndex([document("d", text)])
+    (span,) = extend_enumerations([index.sentences("d#p00")[0].span], index)
+    assert (
+        text[span.start : span.end]
+        == "The duties are several. First, keep the key. Second, lock the door. Third, report a loss."
+    )
+
+
 def test_cited_quotes_are_slices_of_the_document_with_markers_in_order() -> None:
     index = MemoryIndex([document("d", TEXT)])
     spans = [Span("d", "d#p00", 0, 18), Span("d", "d#p00", 38, 64)]
