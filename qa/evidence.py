@@ -28,12 +28,12 @@ _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)+")
 class SentenceWeights:
     """How a sentence's score adds up: its cosine to the question, plus these.
 
-    Fitted on the tune halves of every dev corpus by evals/fit_sentences.py (results/sentences.json). With
-    its margin and citation count, held-out support precision / citation recall as `citeqa eval` measured
-    them: cyber-policy .55/.57, packaging-specs .36/.26, systemd-docs .55/.48, gnu-release-notes .60/.48
-    (before this fit and the typed rules beside it: .49/.50, .29/.33, .34/.33, .26/.30). A bonus for holding
-    the asked type and a share of the passage's retrieval score were fitted to 0 and are gone; a penalty
-    for a sentence that is itself a question gave way to citing what answers it (qa.sections).
+    Fitted on the tune halves of every dev corpus by evals/fit_sentences.py (results/sentences.json); its
+    latest run, over five corpora, chose the same point again. With its margin and citation count, held-out
+    support precision / citation recall in that run: cyber-policy .55/.57, packaging-specs .42/.33,
+    systemd-docs .54/.48, gnu-release-notes .61/.52, debian-governance .43/.44. A bonus for holding the asked
+    type and a share of the passage's retrieval score were fitted to 0 and are gone; a penalty for a sentence
+    that is itself a question gave way to citing what answers it (qa.sections).
     """
 
     lexical: float = 0.1  # share of the question's idf weight the sentence holds
