@@ -6,6 +6,7 @@ retrieval that evals measure is the answerer's own, and no text is embedded twic
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -16,6 +17,28 @@ from ..index.protocol import SearchIndex
 from .evidence import question_parts
 from .followup import earlier_question
 from .models import Turn
+
+# Chat shorthand of English, spelt out so that a corpus written in full words matches it ("whats the max
+# size", "how do i quit being a dev"). Only words no text uses in another sense: not "n", "u" or "min".
+_SHORTHAND = {
+    "abt": "about",
+    "max": "maximum",
+    "dev": "developer",
+    "devs": "developers",
+    "info": "information",
+    "config": "configuration",
+    "pls": "please",
+    "plz": "please",
+    "gotta": "have to",
+    "wanna": "want to",
+}
+_SHORTHAND_WORD = re.compile(rf"(?<![\w-])({'|'.join(_SHORTHAND)})(?![\w-])")
+
+
+def spelt_out(question: str) -> str:
+    """The question with its chat shorthand in full words (lower-case shorthand only: "MAX" may be a name)."""
+    return _SHORTHAND_WORD.sub(lambda m: _SHORTHAND[m.group(1)], question)
+
 
 QUERY_CHARS = 1000  # the embedder and BM25 see at most this much of a question
 
@@ -56,7 +79,7 @@ def make_plan(
     condense: Condense | None = None,
 ) -> QueryPlan:
     """`condense` (an LLM's restatement of a follow-up) replaces the extractive carry-over when it answers."""
-    question = question.strip()[:QUERY_CHARS]
+    question = spelt_out(question.strip())[:QUERY_CHARS]
     earlier = earlier_question(question, turns)
     query = question if earlier is None else f"{question} {earlier}"
     if earlier is not None and condense is not None:
