@@ -81,10 +81,19 @@ class Question:
         """The numbers, versions and years the question states, longest first."""
         return tuple(sorted({*self.numbers, *self.versions, *self.years}, key=len, reverse=True))
 
+    @cached_property
+    def subject_words(self) -> tuple[tuple[str, ...], ...]:
+        """Per named subject, the lower-cased words a passage must hold to be about it: all but ordinals."""
+        return tuple(
+            tuple(w.lower() for w in subject.split() if not _ORDINAL.fullmatch(w)) for subject in self.subjects
+        )
+
 
 # Capitalised words in a row, acronyms included ("XZ Utils", "Technical Committee"), not opening the question.
 _SUBJECT = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w-]*(?:\s+[A-Z][\w-]*)+")
 _WORD = re.compile(r"[^\W\d_]{2,}")
+# An ordinal in a name is as often written in figures ("the Second Conference", "the 2nd Conference").
+_ORDINAL = re.compile(r"(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)", re.I)
 
 
 @dataclass
@@ -251,18 +260,9 @@ def holds_answer(
         return False
     # And a named subject: the release that added a filter to the format is not a release of XZ Utils.
     where = f"{sentence} {passage.text} {passage.heading} {passage.title}".lower()
-    if any(not all(w in where for w in _named_words(subject)) for subject in question.subjects):
+    if any(not all(w in where for w in words) for words in question.subject_words):
         return False
     return fills(question, sentence, vocab) and about(question, sentence, passage, vocab, context)
-
-
-# An ordinal in a name is as often written in figures ("the Second Conference", "the 2nd Conference").
-_ORDINAL = re.compile(r"(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)", re.I)
-
-
-def _named_words(subject: str) -> list[str]:
-    """The words of a named subject a passage must hold to be about it: all but ordinals."""
-    return [w.lower() for w in subject.split() if not _ORDINAL.fullmatch(w)]
 
 
 def names_versions(question: Question, text: str) -> bool:
