@@ -88,6 +88,6 @@ def make_plan(
     # A two-part question is retrieved part by part, so neither part crowds the other out.
     parts = tuple(question_parts(question))
     parts = parts if len(parts) > 1 else ()
-    texts = dict.fromkeys([query, question, *parts])
+    texts = dict.fromkeys([query, question, *parts, *([earlier] if earlier is not None else [])])
     vectors = {text: index.embed_query(text) for text in texts}
     return QueryPlan(question, query, parts, earlier, filters, vectors, years_in(query))
