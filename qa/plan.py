@@ -40,6 +40,9 @@ def spelt_out(question: str) -> str:
     return _SHORTHAND_WORD.sub(lambda m: _SHORTHAND[m.group(1)], question)
 
 
+# A thing pointed at; "he" in a part points at a person its words need not repeat to be found.
+_THING = re.compile(r"\b(it|its|they|them|their|this|these|those)\b", re.I)
+
 QUERY_CHARS = 1000  # the embedder and BM25 see at most this much of a question
 
 
@@ -59,6 +62,7 @@ class QueryPlan:
     filters: Filters
     vectors: Mapping[str, np.ndarray] = field(repr=False)
     years: tuple[str, ...] = ()  # named in the question: a soft hint at which documents it is about
+    searched_parts: tuple[str, ...] = ()  # what retrieval reads for each part
 
     @property
     def is_follow_up(self) -> bool:
@@ -88,6 +92,9 @@ def make_plan(
     # A two-part question is retrieved part by part, so neither part crowds the other out.
     parts = tuple(question_parts(question))
     parts = parts if len(parts) > 1 else ()
-    texts = dict.fromkeys([query, question, *parts, *([earlier] if earlier is not None else [])])
+    # A later part that points back at a thing ("…, and does every decoder have to support it?") is
+    # retrieved with the part before it, as a follow-up is with the question before it.
+    searched = tuple(f"{p} {parts[i - 1]}" if i and _THING.search(p) else p for i, p in enumerate(parts))
+    texts = dict.fromkeys([query, question, *parts, *searched, *([earlier] if earlier is not None else [])])
     vectors = {text: index.embed_query(text) for text in texts}
-    return QueryPlan(question, query, parts, earlier, filters, vectors, years_in(query))
+    return QueryPlan(question, query, parts, earlier, filters, vectors, years_in(query), searched)

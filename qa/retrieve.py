@@ -117,7 +117,7 @@ class Retriever(Generic[IndexT]):
         """The passages for a question's plan; a two-part question interleaves the parts' own rankings, and
         a follow-up the combined reading's with its own words' among the earlier subject's documents."""
         if plan.parts and not plan.is_follow_up:
-            rankings = [self.search(part, plan.vector(part), k, plan.filters, plan.years) for part in plan.parts]
+            rankings = [self.search(p, plan.vector(p), k, plan.filters, plan.years) for p in plan.searched_parts]
             return _interleave(rankings, k)
         combined = self.search(plan.query, plan.vector(plan.query), k, plan.filters, plan.years)
         # A follow-up asking for a date, version or figure of the earlier subject finds it in that subject's

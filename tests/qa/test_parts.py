@@ -31,3 +31,22 @@ def test_both_versions_a_question_compares_are_cited() -> None:
 def test_both_years_a_question_compares_are_cited() -> None:
     cited = quotes(PLANS, "How many more berths did the 2021 harbour plan give the quay than the 2019 one?")
     assert any("2019" in q for q in cited) and any("2021" in q for q in cited)
+
+
+SPEC = (
+    "Check ID 0x0A stands for SHA-256.\n\n"
+    "Check ID 0x01 stands for CRC32.\n\n"
+    "Check ID 0x04 stands for CRC64.\n\n"
+    "Check ID 0x00 stands for no check.\n\n"
+    "Every decoder has to support stream padding.\n\n"
+    "Every decoder has to support concatenated streams.\n\n"
+    "Every decoder has to support the index.\n\n"
+    "Every decoder has to support block headers.\n\n"
+    "Supporting SHA-256 is optional for a decoder."
+)
+
+
+def test_a_part_pointing_back_at_a_thing_is_retrieved_with_the_part_before_it() -> None:
+    answerer = Answerer(Retriever(MemoryIndex([document("spec", SPEC)])))
+    plan = answerer.plan("Which check ID stands for SHA-256, and does every decoder have to support it?")
+    assert "Supporting SHA-256 is optional for a decoder." in [p.text for p in answerer.retrieve(plan)]
