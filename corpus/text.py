@@ -19,7 +19,10 @@ STOPWORDS = frozenset(
         "now of off on once only or other our ours out over own same she should so some such than that the "
         "their theirs them then there these they this those through to too under until up very was we were "
         "what when where which while who whom why will with would you your yours also said says say tell told "
-        "what's mention mentioned according discuss discussed talk talked describe described think want get"
+        "what's mention mentioned according discuss discussed talk talked describe described think want get "
+        # Contractions as typed in chat, apostrophe or none: "whats" would stem to "what", a word no text
+        # is indexed by, and outweigh every real word of the question.
+        "whats hows wheres whos whens whys i'm im i've i'd i'll you're you've they're we're"
     ).split()
 )
 

@@ -19,3 +19,8 @@ def test_a_dotted_version_is_kept_whole_beside_its_parts() -> None:
 def test_versions_are_found_once_each_and_dates_are_not_versions() -> None:
     assert versions_in("sed 4.2.2 (2012-12-22) followed 4.2.1 and 4.2.2") == ("4.2.2", "4.2.1")
     assert versions_in("It ended. 2019 was next.") == ()
+
+
+def test_a_contraction_typed_without_its_apostrophe_is_a_function_word_like_the_one_with_it() -> None:
+    assert tokenize("whats uid 0 again") == tokenize("what's uid 0 again") == ["uid", "0"]
+    assert tokenize("I'm inside a container") == tokenize("im inside a container")
