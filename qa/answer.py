@@ -10,7 +10,7 @@ import copy
 import re
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Generic
 
 from ..corpus.text import versions_in, years_in
@@ -24,6 +24,7 @@ from .evidence import (
     Question,
     Scored,
     Vocabulary,
+    holds_answer,
     score_sentences,
 )
 from .llm_draft import Generator, LLMDraft
@@ -31,6 +32,7 @@ from .models import Answer, Citation, Passage, ShortAnswer, Turn
 from .plan import Filters, QueryPlan, make_plan
 from .quotes import citation, verified
 from .retrieve import IndexT, Retriever
+from .slots import DATE
 
 
 @dataclass
@@ -175,9 +177,12 @@ class Answerer(Generic[IndexT]):
         chosen = pick(scored, t.margin, t.max_citations)
         chosen += self._per_part(plan, passages, chosen)
         chosen += self._per_value(parsed, scored, chosen)
+        wrong_year = any(y in missing for y in parsed.years)
+        if wrong_year:
+            chosen = self._dated(parsed, scored, chosen)
         spans = extend_enumerations(merged_spans(chosen, self.index.documents), self.index)
         corrected = bool(missing)
-        if corrected and any(y for y in parsed.years if y in missing):
+        if wrong_year and not any(DATE.search(self._assess.text(c)) for c in chosen):
             first = chosen[0].span
             date_span = dateline(self.index.documents[first.document_id])
             if date_span is not None and not any(s.start <= date_span[0] and date_span[1] <= s.end for s in spans):
@@ -191,6 +196,16 @@ class Answerer(Generic[IndexT]):
             lines.insert(0, f"The sources do not support {', '.join(f'“{m}”' for m in missing)} in the question.")
         answer_to = ShortAnswer(text=short.quote, marker=short.marker) if short is not None else None
         return _Draft("\n".join(lines), citations, corrected=corrected, short=answer_to)
+
+    def _dated(self, parsed: Question, scored: list[Scored], chosen: list[Scored]) -> list[Scored]:
+        """For a question asserting a year the sources do not support ("1.0.0 came out in 2012, right?"),
+        the chosen sentences led by the best one dating what it names: the correction cites the corpus's
+        own date for it, not whichever sentence reads closest."""
+        as_when = replace(parsed, slot="date", slot_filler=DATE, years=())
+        for item in scored:
+            if holds_answer(as_when, self._assess.text(item), item.passage, self.vocab):
+                return [item, *(c for c in chosen if c is not item)][: len(chosen)]
+        return chosen
 
     def _short(self, parsed: Question, best: Scored) -> Citation | None:
         """The direct answer to a date, place or figure question, cut from the best sentence, as citation [1]."""

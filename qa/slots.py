@@ -30,7 +30,7 @@ MONTH = re.compile(_MONTHS, re.IGNORECASE)
 # Months and years; a bare ordinal ("36th") numbers a session, it does not date it. Month names are
 # capitalised: in lower case "may" is a verb and "march" a walk. A date may be written in figures
 # ("Revised 01/06/94").
-_DATE = re.compile(rf"\b(?-i:{MONTH_NAMES})\b|{YEAR.pattern}|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b", re.IGNORECASE)
+DATE = re.compile(rf"\b(?-i:{MONTH_NAMES})\b|{YEAR.pattern}|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b", re.IGNORECASE)
 # A named place after "in"/"at". A name found in most documents (the corpus's own country, say) names no
 # venue: Vocabulary.is_generic decides that from the corpus, see fills().
 _PLACE = re.compile(r"\b(in|at)\s+(?!The\b|the\b)([A-Z][a-z]+)")
@@ -66,7 +66,7 @@ _SLOTS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     (
         "date",
         re.compile(r"\bwhen (was|were|did|had)\b|\b(what|which) (year|date|day|month)\b|\bon what (date|day)\b", re.I),
-        _DATE,
+        DATE,
     ),
     ("time", re.compile(r"\b(what|which) time\b|\bat what hour\b", re.I), _TIME),
     (
