@@ -17,6 +17,7 @@ from ..index.protocol import SearchIndex
 from .evidence import question_parts
 from .followup import earlier_question
 from .models import Turn
+from .slots import asked
 
 # Chat shorthand of English, spelt out so that a corpus written in full words matches it ("whats the max
 # size", "how do i quit being a dev"). Only words no text uses in another sense: not "n", "u" or "min".
@@ -68,6 +69,12 @@ class QueryPlan:
     def is_follow_up(self) -> bool:
         return self.earlier is not None
 
+    @property
+    def looks_beyond_earlier(self) -> bool:
+        """Whether this follow-up asks something new of the earlier subject, so that its own words are
+        searched too; one asking a date, version or figure of it is answered where the subject is."""
+        return self.earlier is not None and asked(self.question)[0] is None
+
     def vector(self, text: str) -> np.ndarray:
         return self.vectors[text]
 
@@ -95,6 +102,8 @@ def make_plan(
     # A later part that points back at a thing ("…, and does every decoder have to support it?") is
     # retrieved with the part before it, as a follow-up is with the question before it.
     searched = tuple(f"{p} {parts[i - 1]}" if i and _THING.search(p) else p for i, p in enumerate(parts))
-    texts = dict.fromkeys([query, question, *parts, *searched, *([earlier] if earlier is not None else [])])
+    # The earlier question is searched on its own only by a follow-up that looks beyond it (see below).
+    topic = [earlier] if earlier is not None and asked(question)[0] is None else []
+    texts = dict.fromkeys([query, question, *parts, *searched, *topic])
     vectors = {text: index.embed_query(text) for text in texts}
     return QueryPlan(question, query, parts, earlier, filters, vectors, years_in(query), searched)

@@ -14,7 +14,6 @@ from ..index.protocol import SearchIndex
 from .editions import superseded
 from .models import Agreement, Passage
 from .plan import Filters, QueryPlan
-from .slots import asked
 
 # The store behind the protocol, so that an edge holding an Answerer can still reach its build's details.
 IndexT = TypeVar("IndexT", bound=SearchIndex)
@@ -123,7 +122,7 @@ class Retriever(Generic[IndexT]):
         # A follow-up asking for a date, version or figure of the earlier subject finds it in that subject's
         # passages, which the combined reading finds: its own words ("which release added it?") would
         # bring in every release of the document.
-        if plan.earlier is None or asked(plan.question)[0] is not None:
+        if plan.earlier is None or not plan.looks_beyond_earlier:
             return combined
         # An open follow-up asks something new about the earlier subject. Read with the earlier question it
         # finds that subject's passages again; its own words, searched within the documents the earlier
