@@ -167,6 +167,9 @@ def fills(question: Question, sentence: str, vocab: Vocabulary) -> bool:
         return any(
             set(re.findall(r"[a-z]+", m.group(0).lower())) - question.words - _SAYING_WORDS - common
             for m in question.slot_filler.finditer(sentence)
+            # "The Debian Linux Manifesto" names a work and "The Free Software Foundation" a body: a
+            # person's name takes no article.
+            if question.slot == "organisation" or not _ARTICLE.match(m.group(0))
         )
     if question.slot == "number" and _COUNT.search(question.text):
         # A number that names something counts nothing: "Version 1.1 ratified" says not how many voted,
@@ -183,6 +186,7 @@ def _without_given(question: Question, sentence: str) -> str:
     return sentence
 
 
+_ARTICLE = re.compile(r"(The|A|An)\s")
 _COUNT = re.compile(r"\bhow (many|much)\b", re.I)
 # A standard's or a release's number: "ISO 639", "RFC 1952", "version 1.1", "v252", "4.2.2".
 _NAMING_NUMBER = re.compile(

@@ -39,6 +39,12 @@ def test_the_name_asked_about_is_not_its_own_author(vocab: Vocabulary) -> None:
     assert fills(question, "The Harbour Manifesto was written by Ian A. Murdock.", vocab)
 
 
+def test_a_title_with_an_article_names_no_author(vocab: Vocabulary) -> None:
+    question = Question.parse("Who wrote the Harbour Manifesto?", vocab)
+    assert not fills(question, "The Harbour Fishing Manifesto", vocab)
+    assert fills(question, "Harbour Manifesto, drafted by Elena Brun", vocab)
+
+
 def test_the_verb_may_is_no_month(vocab: Vocabulary) -> None:
     question = Question.parse("When were the rules ratified?", vocab)
     assert not fills(question, "The rules may be ratified by a simple majority.", vocab)
