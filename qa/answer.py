@@ -29,6 +29,7 @@ from .evidence import (
 )
 from .llm_draft import Generator, LLMDraft
 from .models import Answer, Citation, Passage, ShortAnswer, Turn
+from .parts import leads, sentence_key
 from .plan import Filters, QueryPlan, make_plan
 from .quotes import citation, verified
 from .retrieve import IndexT, Retriever
@@ -175,7 +176,7 @@ class Answerer(Generic[IndexT]):
         parsed, scored, missing, t = assessed.question, assessed.scored, assessed.missing, self.thresholds
         best = scored[0]
         chosen = pick(scored, t.margin, t.max_citations)
-        chosen += self._per_part(plan, passages, chosen)
+        chosen += self._per_part(plan, parsed, passages, chosen)
         chosen += self._per_value(parsed, scored, chosen)
         wrong_year = any(y in missing for y in parsed.years)
         if wrong_year:
@@ -216,17 +217,41 @@ class Answerer(Generic[IndexT]):
         doc = self.index.documents[span.document_id]
         return citation(1, doc, span.paragraph_id, span.start + found[0], span.start + found[1])
 
-    def _per_part(self, plan: QueryPlan, passages: list[Passage], chosen: list[Scored]) -> list[Scored]:
+    def _per_part(
+        self, plan: QueryPlan, whole: Question, passages: list[Passage], chosen: list[Scored]
+    ) -> list[Scored]:
         """For a question that asks two things, the best sentence for each part not yet chosen."""
-        taken = {(c.passage.paragraph_id, c.span.start) for c in chosen}
-        extra = []
+        weights = self.thresholds.sentences
+        rankings = []
         for part in plan.parts:
             parsed = Question.parse(part, self.vocab)
-            weights = self.thresholds.sentences
-            ranked = score_sentences(self.index, passages, plan.vector(part), parsed, self.vocab, weights=weights)
-            best = ranked[0] if ranked else None
-            if best is not None and (best.passage.paragraph_id, best.span.start) not in taken:
-                taken.add((best.passage.paragraph_id, best.span.start))
+            rankings.append(
+                score_sentences(self.index, passages, plan.vector(part), parsed, self.vocab, weights=weights)
+            )
+        if plan.compares:
+            return self._per_alternative(whole, rankings, chosen)
+        taken = {sentence_key(c) for c in chosen}
+        extra = []
+        for ranked in rankings:
+            if ranked and sentence_key(ranked[0]) not in taken:
+                taken.add(sentence_key(ranked[0]))
+                extra.append(ranked[0])
+        return extra
+
+    def _per_alternative(self, whole: Question, rankings: list[list[Scored]], chosen: list[Scored]) -> list[Scored]:
+        """For a comparison, a sentence about each alternative that no chosen sentence is about yet.
+
+        Both alternatives share the stem's words ("which needs the bigger majority"), so a sentence is about
+        the alternative it scores higher for; compared by a figure ("which range is larger, and by how
+        many?"), each is answered by a sentence giving one."""
+        by_part = leads(rankings)
+        extra: list[Scored] = []
+        for ranked, lead in zip(rankings, by_part, strict=True):
+            if any(lead.get(sentence_key(c), 0.0) > 0 for c in chosen + extra):
+                continue
+            about = sorted((s for s in ranked if lead[sentence_key(s)] > 0), key=lambda s: -lead[sentence_key(s)])
+            best = next((s for s in about if holds_answer(whole, self._assess.text(s), s.passage, self.vocab)), None)
+            if best is not None:
                 extra.append(best)
         return extra
 

@@ -282,17 +282,6 @@ def about(
     return False
 
 
-_PARTS = re.compile(
-    r",?\s+and\s+(?=(?:what|which|who|whom|when|where|how|why|did|does|do|is|are|was|were)\b)|;\s*|\?\s+"
-)
-
-
-def question_parts(question: str) -> list[str]:
-    """The sub-questions of a question that asks two things ("What was X, and what did Y?")."""
-    parts = [p.strip(" ,?") for p in _PARTS.split(question) if p and p.strip(" ,?")]
-    return parts if len(parts) > 1 and all(len(tokenize(p)) >= 2 for p in parts) else [question]
-
-
 def shown_before(sentence: str, earlier: set[str]) -> bool:
     """Whether an earlier answer in the conversation already said (nearly) this sentence."""
     words = set(tokenize(sentence))

@@ -14,9 +14,9 @@ import numpy as np
 
 from ..corpus.text import years_in
 from ..index.protocol import SearchIndex
-from .evidence import question_parts
 from .followup import earlier_question
 from .models import Turn
+from .parts import question_parts
 from .slots import asked
 
 # Chat shorthand of English, spelt out so that a corpus written in full words matches it ("whats the max
@@ -64,6 +64,7 @@ class QueryPlan:
     vectors: Mapping[str, np.ndarray] = field(repr=False)
     years: tuple[str, ...] = ()  # named in the question: a soft hint at which documents it is about
     searched_parts: tuple[str, ...] = ()  # what retrieval reads for each part
+    compares: bool = False  # the parts are alternatives the question sets side by side
 
     @property
     def is_follow_up(self) -> bool:
@@ -97,8 +98,8 @@ def make_plan(
         query = condense(question, turns) or query
     query = query[:QUERY_CHARS]
     # A two-part question is retrieved part by part, so neither part crowds the other out.
-    parts = tuple(question_parts(question))
-    parts = parts if len(parts) > 1 else ()
+    asks = question_parts(question)
+    parts = asks.texts
     # A later part that points back at a thing ("…, and does every decoder have to support it?") is
     # retrieved with the part before it, as a follow-up is with the question before it.
     searched = tuple(f"{p} {parts[i - 1]}" if i and _THING.search(p) else p for i, p in enumerate(parts))
@@ -106,4 +107,4 @@ def make_plan(
     topic = [earlier] if earlier is not None and asked(question)[0] is None else []
     texts = dict.fromkeys([query, question, *parts, *searched, *topic])
     vectors = {text: index.embed_query(text) for text in texts}
-    return QueryPlan(question, query, parts, earlier, filters, vectors, years_in(query), searched)
+    return QueryPlan(question, query, parts, earlier, filters, vectors, years_in(query), searched, asks.compared)

@@ -117,6 +117,10 @@ class Retriever(Generic[IndexT]):
         a follow-up the combined reading's with its own words' among the earlier subject's documents."""
         if plan.parts and not plan.is_follow_up:
             rankings = [self.search(p, plan.vector(p), k, plan.filters, plan.years) for p in plan.searched_parts]
+            # Read whole, a comparison finds the passage setting both alternatives side by side, which
+            # neither alternative alone does (a table of ranges, a list of majorities).
+            if plan.compares:
+                rankings.insert(0, self.search(plan.query, plan.vector(plan.query), k, plan.filters, plan.years))
             return _interleave(rankings, k)
         combined = self.search(plan.query, plan.vector(plan.query), k, plan.filters, plan.years)
         # A follow-up asking for a date, version or figure of the earlier subject finds it in that subject's

@@ -171,6 +171,9 @@ def fills(question: Question, sentence: str, vocab: Vocabulary) -> bool:
             # person's name takes no article.
             if question.slot == "organisation" or not _ARTICLE.match(m.group(0))
         )
+    if question.slot in ("number", "amount"):
+        # An item's number in a list ("5. `systemd-homed` mounts…") counts nothing.
+        sentence = _LIST_NUMBER.sub("", sentence, count=1)
     if question.slot == "number" and _COUNT.search(question.text):
         # A number that names something counts nothing: "Version 1.1 ratified" says not how many voted,
         # "ISO 639" not how many languages there are.
@@ -193,3 +196,4 @@ _NAMING_NUMBER = re.compile(
     r"\b(?-i:[A-Z]{2,})[- ]?\d[\d.-]*|\b(?:version|release|v)\s*\d[\d.]*|\b\d+(?:\.\d+){2,}\b", re.I
 )
 _SECTION_NUMBER = re.compile(r"^\W*\d+(?:\.\d+)*\.?(?=\s|$)")
+_LIST_NUMBER = re.compile(r"^\W*\d+[.)](?=\s)")

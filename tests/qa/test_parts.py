@@ -1,8 +1,9 @@
-"""A question that names two versions or two years is answered from a sentence naming each."""
+"""Questions that ask two things: two versions or years, two joined parts, two compared alternatives."""
 
 from __future__ import annotations
 
 from citeqa.qa import Answerer, Retriever
+from citeqa.qa.parts import question_parts
 from tests.qa.memory_index import MemoryIndex, document
 
 NOTES = (
@@ -50,3 +51,26 @@ def test_a_part_pointing_back_at_a_thing_is_retrieved_with_the_part_before_it() 
     answerer = Answerer(Retriever(MemoryIndex([document("spec", SPEC)])))
     plan = answerer.plan("Which check ID stands for SHA-256, and does every decoder have to support it?")
     assert "Supporting SHA-256 is optional for a decoder." in [p.text for p in answerer.retrieve(plan)]
+
+
+RANGES = (
+    "# Ranges\n\n"
+    "1. 60001…60513 are the UIDs for home directories managed by homed.\n\n"
+    "2. Homed mounts home directories with their UIDs mapped.\n\n"
+    "3. 61184…65519 are the UIDs for dynamic users allocated at run time.\n\n"
+    "4. Dynamic users are removed when their service stops."
+)
+
+
+def test_a_comparison_is_split_into_one_part_per_alternative() -> None:
+    parts = question_parts("Which range is larger, the homed range or the dynamic-user range, and by how many?")
+    assert parts.compared
+    assert parts.texts == ("Which range is larger the homed range", "Which range is larger the dynamic-user range")
+    assert question_parts("Is it red or blue?").texts == ()
+    assert not question_parts("What was built, and who paid for it?").compared
+
+
+def test_each_alternative_of_a_comparison_is_answered_by_a_figure_of_its_own() -> None:
+    cited = quotes(RANGES, "Which range is larger, the homed range or the dynamic-user range, and by how many UIDs?")
+    assert any("60001" in q for q in cited) and any("61184" in q for q in cited)
+    assert not any("mapped" in q for q in cited)

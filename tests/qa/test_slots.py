@@ -27,6 +27,13 @@ def test_a_number_that_names_a_release_or_a_standard_does_not_answer_how_many(vo
     assert fills(question, "The rules were adopted by 212 members.", vocab)
 
 
+def test_the_number_of_a_list_item_does_not_answer_how_many(vocab: Vocabulary) -> None:
+    question = Question.parse("How many members voted for the rules?", vocab)
+    assert not fills(question, "5. The rules were put to the members by the chair.", vocab)
+    assert fills(question, "5. The rules were put to 212 members by the chair.", vocab)
+    assert fills(question, "5 members voted for the rules.", vocab)
+
+
 def test_the_year_the_question_states_does_not_answer_when(vocab: Vocabulary) -> None:
     question = Question.parse("When were the rules ratified in 2022?", vocab)
     assert not fills(question, "The rules were ratified in 2022.", vocab)
