@@ -177,7 +177,7 @@ class Answerer(Generic[IndexT]):
         best = scored[0]
         chosen = pick(scored, t.margin, t.max_citations)
         chosen += self._per_part(plan, parsed, passages, chosen)
-        chosen += self._per_value(parsed, scored, chosen)
+        chosen += self._per_value(parsed, scored, assessed.considered, chosen)
         wrong_year = any(y in missing for y in parsed.years)
         if wrong_year:
             chosen = self._dated(parsed, scored, chosen)
@@ -255,9 +255,14 @@ class Answerer(Generic[IndexT]):
                 extra.append(best)
         return extra
 
-    def _per_value(self, parsed: Question, scored: list[Scored], chosen: list[Scored]) -> list[Scored]:
+    def _per_value(
+        self, parsed: Question, scored: list[Scored], considered: list[Scored], chosen: list[Scored]
+    ) -> list[Scored]:
         """For a question naming two versions or years ("How long after gzip 1.11 did 1.12 come out?"), the
-        best sentence naming each one that no chosen sentence names yet: the answer stands on both."""
+        best sentence naming each one that no chosen sentence names yet: the answer stands on both. The
+        sentence naming a value may hold a fact the answer is worked out from rather than the asked-for kind
+        ("Version 1.9 ratified on March 26th, 2022" for how long 1.8 lasted), so all sentences are looked
+        at when none of the kind names it."""
         extra: list[Scored] = []
         for values, found_in in ((parsed.versions, versions_in), (parsed.years, years_in)):
             if len(set(values)) < 2:
@@ -265,7 +270,8 @@ class Answerer(Generic[IndexT]):
             for value in dict.fromkeys(values):
                 if any(value in found_in(self._assess.text(c)) for c in chosen + extra):
                     continue
-                best = next((s for s in scored if value in found_in(self._assess.text(s))), None)
+                naming = (s for s in [*scored, *considered] if value in found_in(self._assess.text(s)))
+                best = next(naming, None)
                 if best is not None:
                     extra.append(best)
         return extra

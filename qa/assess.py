@@ -52,6 +52,8 @@ class Assessment:
     missing: list[str] = field(default_factory=list)
     features: Features | None = None
     refusal: str | None = None
+    # Every quotable sentence, before those not giving the asked-for kind of fact were set aside.
+    considered: list[Scored] = field(default_factory=list)
 
 
 class Assessor:
@@ -90,6 +92,7 @@ class Assessor:
                 [],
                 refusal=f"No sentence of the retrieved passages is long enough to quote for {_quoted(parsed, parsed.terms)}.",
             )
+        considered = scored
         if parsed.slot is not None:
             # A question that asks for a date, place or figure is answered only by sentences that give one.
             holding = [s for s in scored if holds_answer(parsed, self.text(s), s.passage, self.vocab, context)]
@@ -122,7 +125,7 @@ class Assessor:
             refusal = _absent("Nothing in the corpus addresses this question.", parsed, evidence, self.vocab)
         elif absent_versions or (unknown and best.dense < t.min_dense_unknown):
             refusal = f"The corpus says nothing about {', '.join(absent_versions or unknown)}."
-        return Assessment(parsed, scored, missing, features, refusal)
+        return Assessment(parsed, scored, missing, features, refusal, considered)
 
     def _features(self, parsed: Question, scored: list[Scored], evidence: str, unknown: list[str]) -> Features:
         best = scored[0]

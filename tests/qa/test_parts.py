@@ -34,6 +34,18 @@ def test_both_years_a_question_compares_are_cited() -> None:
     assert any("2019" in q for q in cited) and any("2021" in q for q in cited)
 
 
+RULES = (
+    "Version 1.9 of the rules was ratified on March 26th, 2022.\n\n"
+    "It supersedes version 1.8 of the rules, in force for 57 days from January 28th, 2022.\n\n"
+    "The rules are kept by the secretary."
+)
+
+
+def test_a_value_named_beside_the_one_answering_is_cited_though_its_sentence_gives_no_duration() -> None:
+    cited = quotes(RULES, "How long did version 1.8 of the rules stay in force before 1.9 replaced it?")
+    assert any("57 days" in q for q in cited) and any("1.9" in q for q in cited)
+
+
 SPEC = (
     "Check ID 0x0A stands for SHA-256.\n\n"
     "Check ID 0x01 stands for CRC32.\n\n"
