@@ -25,7 +25,7 @@ from .evidence import (
 )
 from .models import Passage, Turn
 from .plan import QueryPlan
-from .sections import answers_for_questions, following, under_headings
+from .sections import answers_for_questions, completed_by_next, following, under_headings
 from .slots import SLOT_NOUNS
 
 
@@ -98,6 +98,8 @@ class Assessor:
             holding = [s for s in scored if holds_answer(parsed, self.text(s), s.passage, self.vocab, context)]
             # A line of release notes may hold the subject and its heading the release and the date.
             holding = holding or under_headings(self.index, parsed, scored, self.vocab, context)
+            completed = completed_by_next(self.index, parsed, scored, self.vocab, context)
+            holding = sorted([*holding, *completed], key=lambda s: -s.score)
             if not holding:
                 wanted = SLOT_NOUNS[parsed.slot]
                 return Assessment(

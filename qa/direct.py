@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 
 from ..corpus.text import LOCATOR
-from .slots import MONTH_NAMES, NUMBER_WORDS
+from .slots import DURATION_UNITS, MONTH_NAMES, NUMBER_WORDS
 
 _MONTHS = f"(?:{MONTH_NAMES})"
 _DATE = re.compile(
@@ -29,6 +29,7 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _VERSION = re.compile(r"\b(?:version|release|v)\s*\d+(?:\.\d+)*|\b\d+(?:\.\d+)+\b|\b[a-z][\w]*-\d+(?:\.\d+)*\b", re.I)
+_DURATION = re.compile(rf"\b(?:\d[\d,.]*\s*|(?:{NUMBER_WORDS})\s+){DURATION_UNITS}\b", re.I)
 _TIME = re.compile(r"\b\d{1,2}:\d{2}(?:\s*(?:a\.m\.|p\.m\.|am|pm))?|\b\d{1,2}\s*(?:a\.m\.|p\.m\.|am|pm)\b", re.I)
 # Per slot, the patterns tried in turn, each with the group that holds the answer. A place is a named one
 # first ("in Valmora"), then a path, address or URL.
@@ -36,6 +37,7 @@ _PATTERNS: dict[str, tuple[tuple[re.Pattern[str], int], ...]] = {
     "date": ((_DATE, 0),),
     "time": ((_TIME, 0),),
     "place": ((_PLACE, 1), (LOCATOR, 0)),
+    "duration": ((_DURATION, 0),),
     "number": ((_NUMBER, 0),),
     "amount": ((_NUMBER, 0),),
     "version": ((_VERSION, 0),),

@@ -68,7 +68,9 @@ class Question:
         )
         years = tuple(YEAR.findall(text))
         subjects = tuple(n for n in _SUBJECT.findall(text) if not vocab.is_generic(n))
-        return cls(text, slot, filler, years, numbers, names, tuple(tokenize(text)), versions_in(text), subjects)
+        # "long" in "how long" asks, it names nothing a sentence must share ("How long is the wait?").
+        terms = tuple(tokenize(_ASKING.sub(" ", text)))
+        return cls(text, slot, filler, years, numbers, names, terms, versions_in(text), subjects)
 
     # Asked of every candidate sentence, so worked out once per question.
     @cached_property
@@ -92,6 +94,7 @@ class Question:
 # Capitalised words in a row, acronyms included ("XZ Utils", "Technical Committee"), not opening the question.
 _SUBJECT = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w-]*(?:\s+[A-Z][\w-]*)+")
 _WORD = re.compile(r"[^\W\d_]{2,}")
+_ASKING = re.compile(r"\bhow\s+(long|big|large|old|often|far|soon)\b", re.I)
 # An ordinal in a name is as often written in figures ("the Second Conference", "the 2nd Conference").
 _ORDINAL = re.compile(r"(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)", re.I)
 

@@ -3,20 +3,25 @@
 "Which release added --no-dereference?" is answered by the body line "diff accepts a new option,
 --no-dereference" together with the heading it stands under, "release 3.3 (2013-03-24)": neither holds
 both the subject and the version. An FAQ's question ("Can I encrypt zip files with zlib?") matches the
-user's question better than anything, and its answer is what follows it.
+user's question better than anything, and its answer is what follows it. A line naming a setting may
+leave its value to the next sentence ("…the timeout waiting for the image. Defaults to 100 msec.").
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ..index.protocol import SearchIndex, Span
-from .evidence import Question, Scored, Vocabulary, about, names_versions
+from .evidence import Question, Scored, Vocabulary, about, holds_answer, names_versions
 from .slots import fills
 
 # The types a heading states for the paragraphs under it.
 HEADED_SLOTS = frozenset({"date", "version"})
+# The types a sentence may leave to the next one ("Defaults to 100 msec."); a capitalised word in the next
+# sentence is too often no name of the asked kind, and a date no value of the named setting.
+COMPLETED_SLOTS = frozenset({"duration", "number", "amount", "time"})
 DEPTH = 10  # candidate sentences whose headings are looked at
 
 
@@ -42,6 +47,28 @@ def under_headings(
         for sentence in index.sentences(heading.id)[:1]:
             found.append(Scored(item.passage, item.rank, sentence.span, item.score, item.dense, item.overlap))
             found.append(item)
+    return found
+
+
+def completed_by_next(
+    index: SearchIndex, question: Question, scored: Sequence[Scored], vocab: Vocabulary, context: Question | None
+) -> list[Scored]:
+    """For each of the best sentences about the question that give no asked-for fact, the span running on
+    through the next sentence of its paragraph when that one gives it; empty for other types of question."""
+    if question.slot not in COMPLETED_SLOTS:
+        return []
+    found: list[Scored] = []
+    for item in scored[:DEPTH]:
+        text = index.documents[item.span.document_id].text
+        sentence = text[item.span.start : item.span.end]
+        if fills(question, sentence, vocab) or not about(question, sentence, item.passage, vocab, context):
+            continue
+        after = [s.span for s in index.sentences(item.passage.paragraph_id) if s.span.start >= item.span.end]
+        if not after:
+            continue
+        joined = replace(item.span, end=min(after, key=lambda span: span.start).end)
+        if holds_answer(question, text[joined.start : joined.end], item.passage, vocab, context):
+            found.append(replace(item, span=joined))
     return found
 
 

@@ -40,6 +40,15 @@ _LOCATION = re.compile(
     r"chapter|table|field|header|variable)\b)",
     re.I,
 )
+# A length of time or of text: "100 msec", "one week", "a fortnight", "255 bytes".
+DURATION_UNITS = (
+    r"(?:ms|msec|milliseconds?|s|secs?|seconds?|mins?|minutes?|hours?|h|days?|weeks?|fortnights?|months?|years?"
+    r"|bytes?|bits?|characters?|chars|lines?|[KMGT]i?B)"
+)
+_DURATION = re.compile(rf"(?:\b\d[\d,.]*\s*|\b(?:{NUMBER_WORDS}|a|an)\s+){DURATION_UNITS}\b", re.IGNORECASE)
+# "How long after 1.11 did 1.12 come out?" is answered by the two dates, the span between them worked out.
+_SPAN = re.compile(r"\b(after|before|between|since|until|till|from)\b", re.I)
+_DURATION_OR_DATE = re.compile(f"{_DURATION.pattern}|{DATE.pattern}", re.IGNORECASE)
 _TIME = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,2}\s*(a\.m\.|p\.m\.|am|pm)\b|o'clock|\bmidnight\b|\bnoon\b", re.I)
 _PENALTY = re.compile(r"\b(prison|imprison\w*|jail|fined?\b|fines\b|penalt\w+|sentenced)", re.IGNORECASE)
 # A release or version: "1.12", "4.2.2", "version 13", "mkosi-13", "v252".
@@ -74,10 +83,11 @@ _SLOTS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
         re.compile(r"\b(which|what|in which)\s+(\w+\s+)?(version|release)\b(?!\s+notes?\b)", re.I),
         _VERSION,
     ),
+    ("duration", re.compile(r"\bhow long\b", re.I), _DURATION),
     (
         "number",
         re.compile(
-            r"\bhow (many|much|long|big|large|old|often)\b"
+            r"\bhow (many|much|big|large|old|often)\b"
             r"|\bwhat (percentage|percent|share|number|amount|figure|proportion|sum|size)\b"
             # An identifier is a number too: "what UID", "which port", "which CVE".
             r"|\b(which|what)\s+(\w+\s+)?(uid|gid|id|port|cve)\b",
@@ -124,7 +134,7 @@ _SLOTS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
 # A yes/no question ("Does it matter which country…?") is answered by the evidence, not by a place, a
 # name or a version its clauses mention; only an explicit quantity or date in it is still asked for.
 _YES_NO = re.compile(rf"^\W*({_AUXILIARIES})\b", re.I)
-_YES_NO_SLOTS = frozenset({"date", "time", "number", "amount"})
+_YES_NO_SLOTS = frozenset({"date", "time", "duration", "number", "amount"})
 
 
 def asked(question: str) -> tuple[str | None, re.Pattern[str] | None]:
@@ -132,6 +142,8 @@ def asked(question: str) -> tuple[str | None, re.Pattern[str] | None]:
     yes_no = bool(_YES_NO.match(question))
     for name, asks, fills_slot in _SLOTS:
         if asks.search(question) and (not yes_no or name in _YES_NO_SLOTS):
+            if name == "duration" and _SPAN.search(question):
+                return name, _DURATION_OR_DATE
             return name, fills_slot
     return None, None
 
@@ -139,6 +151,7 @@ def asked(question: str) -> tuple[str | None, re.Pattern[str] | None]:
 SLOT_NOUNS = {
     "date": "date",
     "time": "time",
+    "duration": "length",
     "number": "figure",
     "amount": "amount",
     "place": "place",
