@@ -18,6 +18,7 @@ from .evidence import (
     adds_nothing,
     asked_terms,
     holds_answer,
+    names_code,
     overlap,
     score_sentences,
     shown_before,
@@ -25,7 +26,7 @@ from .evidence import (
 )
 from .models import Passage, Turn
 from .plan import QueryPlan
-from .sections import answers_for_questions, completed_by_next, following, under_headings
+from .sections import answers_for_questions, completed_by_next, following, released_elsewhere, under_headings
 from .slots import SLOT_NOUNS
 
 
@@ -82,6 +83,7 @@ class Assessor:
         scored = answers_for_questions(self.index, scored, self._following)
         asked = asked_terms(parsed, self.vocab, context)
         scored = [s for s in scored if not adds_nothing(self.text(s), asked, self.vocab)] or scored
+        scored = [s for s in scored if names_code(parsed, s.passage)] or scored
         said = {w for t in turns if t.role == "assistant" for w in tokenize(t.content)}
         fresh = [s for s in scored if not shown_before(self.text(s), said)] if said else scored
         # A follow-up wants something new; what the last answer already said is kept only as a last resort.
@@ -113,6 +115,10 @@ class Assessor:
         missing = [m for m in missing if m not in self._dated_years] if parsed.years else missing
         missing = [m for m in missing if m in parsed.years or not self._in_corpus(m)]
         unknown = [m for m in missing if not self._in_corpus(m)]
+        if (heading := released_elsewhere(self.index, parsed, scored[0])) is not None:
+            # The correction cites the release the corpus puts it under, beside the line itself.
+            missing = [*missing, *(v for v in parsed.versions if v not in missing)]
+            scored = [scored[0], heading, *scored[1:]]
         # A version names what the question is about ("gzip 1.13"), not a figure it may have wrong: a
         # version no document names is a subject the corpus lacks, however close the passages read.
         absent_versions = [v for v in parsed.versions if v not in self._versions]

@@ -84,6 +84,11 @@ class Question:
         return tuple(sorted({*self.numbers, *self.versions, *self.years}, key=len, reverse=True))
 
     @cached_property
+    def code_terms(self) -> tuple[str, ...]:
+        """What the question writes as code: an option ("--rsyncable"), a variable, an identifier."""
+        return tuple(dict.fromkeys(m.strip("`") for m in _CODE.findall(self.text)))
+
+    @cached_property
     def subject_words(self) -> tuple[tuple[str, ...], ...]:
         """Per named subject, the lower-cased words a passage must hold to be about it: all but ordinals."""
         return tuple(
@@ -94,6 +99,8 @@ class Question:
 # Capitalised words in a row, acronyms included ("XZ Utils", "Technical Committee"), not opening the question.
 _SUBJECT = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w-]*(?:\s+[A-Z][\w-]*)+")
 _WORD = re.compile(r"[^\W\d_]{2,}")
+# "--keep", "-R", "$SYSTEMD_BUS_TIMEOUT", "DEB_GAIN_ROOT_CMD", "`po/`": a hyphenated word is no option.
+_CODE = re.compile(r"(?<![\w-])(--?[A-Za-z][\w-]*|\$\w+|[A-Za-z]+_\w+|`[^`]+`)")
 _ASKING = re.compile(r"\bhow\s+(long|big|large|old|often|far|soon)\b", re.I)
 # An ordinal in a name is as often written in figures ("the Second Conference", "the 2nd Conference").
 _ORDINAL = re.compile(r"(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)", re.I)
@@ -227,6 +234,12 @@ def adds_nothing(sentence: str, asked: set[str], vocab: Vocabulary) -> bool:
     """Whether the sentence holds no word outside `asked` (asked_terms): a heading that names the subject
     ("Sed 4.2") or a restated question answers nothing."""
     return not {w for w in tokenize(sentence) if (vocab.repair(w) or w) not in asked}
+
+
+def names_code(question: Question, passage: Passage) -> bool:
+    """Whether the passage writes one of the question's code terms (true when it writes none): the
+    sentence on --keep does not say what --rsyncable does, however alike the two read."""
+    return not question.code_terms or any(term in passage.text for term in question.code_terms)
 
 
 def unsupported_values(question: Question, evidence_text: str) -> list[str]:

@@ -13,6 +13,8 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import replace
 
+from ..corpus.text import versions_in
+from ..index.chunking import HEADING
 from ..index.protocol import SearchIndex, Span
 from .evidence import Question, Scored, Vocabulary, about, holds_answer, names_versions
 from .slots import fills
@@ -48,6 +50,28 @@ def under_headings(
             found.append(Scored(item.passage, item.rank, sentence.span, item.score, item.dense, item.overlap))
             found.append(item)
     return found
+
+
+def released_elsewhere(index: SearchIndex, question: Question, best: Scored) -> Scored | None:
+    """The release heading's sentence when the best sentence, naming a code term of the question, stands
+    under a release other than the one the question names ("Why did gzip 1.6 add --rsyncable?" when the
+    --rsyncable line is under release 1.7): the version the question asserts is wrong."""
+    if not question.versions or not question.code_terms or names_versions(question, best.passage.text):
+        return None
+    paragraph = index.paragraph(best.passage.paragraph_id)
+    # The nearest heading may be a section of the release ("** New features"); the release is above it.
+    headings = [
+        index.paragraph(pid)
+        for pid in index.paragraph_ids()
+        if (other := index.paragraph(pid)).document_id == paragraph.document_id
+        and other.role == HEADING
+        and other.start < paragraph.start
+    ]
+    release = max((h for h in headings if versions_in(h.text)), key=lambda h: h.start, default=None)
+    if release is None or names_versions(question, release.text):
+        return None
+    sentences = index.sentences(release.id)
+    return replace(best, span=sentences[0].span) if sentences else None
 
 
 def completed_by_next(
