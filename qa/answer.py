@@ -262,19 +262,42 @@ class Answerer(Generic[IndexT]):
         best sentence naming each one that no chosen sentence names yet: the answer stands on both. The
         sentence naming a value may hold a fact the answer is worked out from rather than the asked-for kind
         ("Version 1.9 ratified on March 26th, 2022" for how long 1.8 lasted), so all sentences are looked
-        at when none of the kind names it."""
+        at when none of the kind names it. A line of release notes names its version by the release heading
+        it stands under, which the reader sees beside the quote in its source."""
+        releases = self._assess.releases
+
+        def released_in(item: Scored) -> tuple[str, ...]:
+            release = releases.of(item.passage.paragraph_id)
+            return versions_in(release.text) if release is not None else ()
+
+        def versions_of(item: Scored) -> tuple[str, ...]:
+            # A line of release notes is of its release, whichever others it mentions ("reversing some of
+            # the changes made in 3.4" is a 3.6 change).
+            return released_in(item) or versions_in(self._assess.text(item))
+
         extra: list[Scored] = []
-        for values, found_in in ((parsed.versions, versions_in), (parsed.years, years_in)):
+        for values, found_in in ((parsed.versions, versions_of), (parsed.years, self._years_of)):
             if len(set(values)) < 2:
                 continue
             for value in dict.fromkeys(values):
-                if any(value in found_in(self._assess.text(c)) for c in chosen + extra):
+                if any(value in found_in(c) for c in chosen + extra):
                     continue
-                naming = (s for s in [*scored, *considered] if value in found_in(self._assess.text(s)))
-                best = next(naming, None)
+                # What the release did before the release's own heading ("# Changes in release 3.4"), and
+                # sentences of the asked kind before the rest.
+                naming = [
+                    s
+                    for pool in (scored, considered)
+                    for heading in (False, True)
+                    for s in pool
+                    if value in found_in(s) and releases.is_release(s) == heading
+                ]
+                best = naming[0] if naming else None
                 if best is not None:
                     extra.append(best)
         return extra
+
+    def _years_of(self, item: Scored) -> tuple[str, ...]:
+        return tuple(years_in(self._assess.text(item)))
 
 
 def _turns(history: Sequence[Turn | dict[str, Any]] | None) -> list[Turn]:

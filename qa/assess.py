@@ -26,7 +26,7 @@ from .evidence import (
 )
 from .models import Passage, Turn
 from .plan import QueryPlan
-from .sections import answers_for_questions, completed_by_next, following, released_elsewhere, under_headings
+from .sections import Releases, answers_for_questions, completed_by_next, following, released_elsewhere, under_headings
 from .slots import SLOT_NOUNS
 
 
@@ -67,6 +67,7 @@ class Assessor:
         self._dated_years = {doc.date[:4] for doc in index.documents.values() if doc.date}
         self._versions = {v for doc in index.documents.values() for v in versions_in(f"{doc.title}\n{doc.text}")}
         self._following = following(index)
+        self.releases = Releases(index)
 
     def __call__(self, plan: QueryPlan, passages: list[Passage], turns: Sequence[Turn]) -> Assessment:
         question = plan.question
@@ -115,7 +116,7 @@ class Assessor:
         missing = [m for m in missing if m not in self._dated_years] if parsed.years else missing
         missing = [m for m in missing if m in parsed.years or not self._in_corpus(m)]
         unknown = [m for m in missing if not self._in_corpus(m)]
-        if (heading := released_elsewhere(self.index, parsed, scored[0])) is not None:
+        if (heading := released_elsewhere(self.releases, parsed, scored[0])) is not None:
             # The correction cites the release the corpus puts it under, beside the line itself.
             missing = [*missing, *(v for v in parsed.versions if v not in missing)]
             scored = [scored[0], heading, *scored[1:]]

@@ -9,13 +9,14 @@ leave its value to the next sentence ("…the timeout waiting for the image. Def
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Sequence
 from dataclasses import replace
 
 from ..corpus.text import versions_in
 from ..index.chunking import HEADING
-from ..index.protocol import SearchIndex, Span
+from ..index.protocol import Paragraph, SearchIndex, Span
 from .evidence import Question, Scored, Vocabulary, about, holds_answer, names_versions
 from .slots import fills
 
@@ -52,26 +53,50 @@ def under_headings(
     return found
 
 
-def released_elsewhere(index: SearchIndex, question: Question, best: Scored) -> Scored | None:
+class Releases:
+    """The release each paragraph stands under: the last one-line heading before it that names a version.
+    The nearest heading may be a section of the release ("** New features"); the release is above it. A
+    heading of several lines is a body paragraph the chunker took for one ("…[bug introduced in 3.4]")."""
+
+    def __init__(self, index: SearchIndex) -> None:
+        self._index = index
+        self._headings: dict[str, list[Paragraph]] = {}
+        for pid in index.paragraph_ids():
+            paragraph = index.paragraph(pid)
+            if paragraph.role == HEADING and "\n" not in paragraph.text.strip() and versions_in(paragraph.text):
+                self._headings.setdefault(paragraph.document_id, []).append(paragraph)
+        for headings in self._headings.values():
+            headings.sort(key=lambda h: h.start)
+        self._starts = {doc: [h.start for h in headings] for doc, headings in self._headings.items()}
+
+    def of(self, paragraph_id: str) -> Paragraph | None:
+        paragraph = self._index.paragraph(paragraph_id)
+        # A release heading stands under itself.
+        at = bisect.bisect_right(self._starts.get(paragraph.document_id, []), paragraph.start)
+        return self._headings[paragraph.document_id][at - 1] if at else None
+
+    def is_release(self, item: Scored) -> bool:
+        """Whether the item is a release heading itself."""
+        release = self.of(item.passage.paragraph_id)
+        return release is not None and release.id == item.passage.paragraph_id
+
+    def sentence(self, item: Scored) -> Scored | None:
+        """The item's release heading's first sentence, scored as the item."""
+        release = self.of(item.passage.paragraph_id)
+        sentences = self._index.sentences(release.id) if release is not None else []
+        return replace(item, span=sentences[0].span) if sentences else None
+
+
+def released_elsewhere(releases: Releases, question: Question, best: Scored) -> Scored | None:
     """The release heading's sentence when the best sentence, naming a code term of the question, stands
     under a release other than the one the question names ("Why did gzip 1.6 add --rsyncable?" when the
     --rsyncable line is under release 1.7): the version the question asserts is wrong."""
     if not question.versions or not question.code_terms or names_versions(question, best.passage.text):
         return None
-    paragraph = index.paragraph(best.passage.paragraph_id)
-    # The nearest heading may be a section of the release ("** New features"); the release is above it.
-    headings = [
-        index.paragraph(pid)
-        for pid in index.paragraph_ids()
-        if (other := index.paragraph(pid)).document_id == paragraph.document_id
-        and other.role == HEADING
-        and other.start < paragraph.start
-    ]
-    release = max((h for h in headings if versions_in(h.text)), key=lambda h: h.start, default=None)
+    release = releases.of(best.passage.paragraph_id)
     if release is None or names_versions(question, release.text):
         return None
-    sentences = index.sentences(release.id)
-    return replace(best, span=sentences[0].span) if sentences else None
+    return releases.sentence(best)
 
 
 def completed_by_next(

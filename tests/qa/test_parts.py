@@ -86,3 +86,20 @@ def test_each_alternative_of_a_comparison_is_answered_by_a_figure_of_its_own() -
     cited = quotes(RANGES, "Which range is larger, the homed range or the dynamic-user range, and by how many UIDs?")
     assert any("60001" in q for q in cited) and any("61184" in q for q in cited)
     assert not any("mapped" in q for q in cited)
+
+
+RELEASES = (
+    "# Changes in release 3.6 (2017-05-21)\n\n"
+    "## Improvements\n\n"
+    "The default algorithm has been tweaked for larger files, reversing some changes made in 3.4.\n\n"
+    "# Changes in release 3.4 (2016-08-08)\n\n"
+    "## Improvements\n\n"
+    "The default algorithm has been adjusted to output higher-quality results.\n\n"
+    "# Changes in release 3.3 (2013-03-24)\n\n"
+    "The manual moved to a new licence."
+)
+
+
+def test_each_release_a_question_names_is_answered_by_a_line_of_that_releases_notes() -> None:
+    cited = quotes(RELEASES, "The default algorithm was changed in 3.4 and again in 3.6. What did each change do?")
+    assert any("tweaked" in q for q in cited) and any("higher-quality" in q for q in cited)
