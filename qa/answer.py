@@ -13,10 +13,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Generic
 
-from ..corpus.text import versions_in, years_in
 from ..index.protocol import Span
 from .assess import Assessment, Assessor, Thresholds
 from .compose import cite_spans, dateline, extend_enumerations, merged_spans, pick
+from .covering import Covering
 from .direct import short_span
 from .errors import InvalidQuestionError
 from .events import AnswerDone, CitationAdded, Event, PassagesFound, TextDelta
@@ -25,11 +25,9 @@ from .evidence import (
     Scored,
     Vocabulary,
     holds_answer,
-    score_sentences,
 )
 from .llm_draft import Generator, LLMDraft
 from .models import Answer, Citation, Passage, ShortAnswer, Turn
-from .parts import leads, sentence_key
 from .plan import Filters, QueryPlan, make_plan
 from .quotes import citation, verified
 from .retrieve import IndexT, Retriever
@@ -61,12 +59,14 @@ class Answerer(Generic[IndexT]):
         self.thresholds = thresholds
         self.vocab = Vocabulary(self.index)
         self._assess = Assessor(self.index, self.vocab, thresholds)
+        self._covering = Covering(self._assess)
 
     def with_thresholds(self, thresholds: Thresholds) -> Answerer[IndexT]:
         """The same answerer judging by other thresholds; the corpus statistics are shared, not recounted."""
         other = copy.copy(self)
         other.thresholds = thresholds
         other._assess = Assessor(self.index, self.vocab, thresholds)
+        other._covering = Covering(other._assess)
         return other
 
     def plan(
@@ -176,8 +176,8 @@ class Answerer(Generic[IndexT]):
         parsed, scored, missing, t = assessed.question, assessed.scored, assessed.missing, self.thresholds
         best = scored[0]
         chosen = pick(scored, t.margin, t.max_citations)
-        chosen += self._per_part(plan, parsed, passages, chosen)
-        chosen += self._per_value(parsed, scored, assessed.considered, chosen)
+        chosen += self._covering.per_part(plan, parsed, passages, chosen)
+        chosen += self._covering.per_value(parsed, scored, assessed.considered, chosen)
         wrong_year = any(y in missing for y in parsed.years)
         if wrong_year:
             chosen = self._dated(parsed, scored, chosen)
@@ -216,88 +216,6 @@ class Answerer(Generic[IndexT]):
         span = best.span
         doc = self.index.documents[span.document_id]
         return citation(1, doc, span.paragraph_id, span.start + found[0], span.start + found[1])
-
-    def _per_part(
-        self, plan: QueryPlan, whole: Question, passages: list[Passage], chosen: list[Scored]
-    ) -> list[Scored]:
-        """For a question that asks two things, the best sentence for each part not yet chosen."""
-        weights = self.thresholds.sentences
-        rankings = []
-        for part in plan.parts:
-            parsed = Question.parse(part, self.vocab)
-            rankings.append(
-                score_sentences(self.index, passages, plan.vector(part), parsed, self.vocab, weights=weights)
-            )
-        if plan.compares:
-            return self._per_alternative(whole, rankings, chosen)
-        taken = {sentence_key(c) for c in chosen}
-        extra = []
-        for ranked in rankings:
-            if ranked and sentence_key(ranked[0]) not in taken:
-                taken.add(sentence_key(ranked[0]))
-                extra.append(ranked[0])
-        return extra
-
-    def _per_alternative(self, whole: Question, rankings: list[list[Scored]], chosen: list[Scored]) -> list[Scored]:
-        """For a comparison, a sentence about each alternative that no chosen sentence is about yet.
-
-        Both alternatives share the stem's words ("which needs the bigger majority"), so a sentence is about
-        the alternative it scores higher for; compared by a figure ("which range is larger, and by how
-        many?"), each is answered by a sentence giving one."""
-        by_part = leads(rankings)
-        extra: list[Scored] = []
-        for ranked, lead in zip(rankings, by_part, strict=True):
-            if any(lead.get(sentence_key(c), 0.0) > 0 for c in chosen + extra):
-                continue
-            about = sorted((s for s in ranked if lead[sentence_key(s)] > 0), key=lambda s: -lead[sentence_key(s)])
-            best = next((s for s in about if holds_answer(whole, self._assess.text(s), s.passage, self.vocab)), None)
-            if best is not None:
-                extra.append(best)
-        return extra
-
-    def _per_value(
-        self, parsed: Question, scored: list[Scored], considered: list[Scored], chosen: list[Scored]
-    ) -> list[Scored]:
-        """For a question naming two versions or years ("How long after gzip 1.11 did 1.12 come out?"), the
-        best sentence naming each one that no chosen sentence names yet: the answer stands on both. The
-        sentence naming a value may hold a fact the answer is worked out from rather than the asked-for kind
-        ("Version 1.9 ratified on March 26th, 2022" for how long 1.8 lasted), so all sentences are looked
-        at when none of the kind names it. A line of release notes names its version by the release heading
-        it stands under, which the reader sees beside the quote in its source."""
-        releases = self._assess.releases
-
-        def released_in(item: Scored) -> tuple[str, ...]:
-            release = releases.of(item.passage.paragraph_id)
-            return versions_in(release.text) if release is not None else ()
-
-        def versions_of(item: Scored) -> tuple[str, ...]:
-            # A line of release notes is of its release, whichever others it mentions ("reversing some of
-            # the changes made in 3.4" is a 3.6 change).
-            return released_in(item) or versions_in(self._assess.text(item))
-
-        extra: list[Scored] = []
-        for values, found_in in ((parsed.versions, versions_of), (parsed.years, self._years_of)):
-            if len(set(values)) < 2:
-                continue
-            for value in dict.fromkeys(values):
-                if any(value in found_in(c) for c in chosen + extra):
-                    continue
-                # What the release did before the release's own heading ("# Changes in release 3.4"), and
-                # sentences of the asked kind before the rest.
-                naming = [
-                    s
-                    for pool in (scored, considered)
-                    for heading in (False, True)
-                    for s in pool
-                    if value in found_in(s) and releases.is_release(s) == heading
-                ]
-                best = naming[0] if naming else None
-                if best is not None:
-                    extra.append(best)
-        return extra
-
-    def _years_of(self, item: Scored) -> tuple[str, ...]:
-        return tuple(years_in(self._assess.text(item)))
 
 
 def _turns(history: Sequence[Turn | dict[str, Any]] | None) -> list[Turn]:
