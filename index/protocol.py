@@ -13,9 +13,10 @@ from typing import Protocol
 import numpy as np
 
 from ..corpus import Document
-from .chunking import Chunk
+from .chunking import HEADING, Chunk
 
 Paragraph = Chunk
+__all__ = ["HEADING", "Hit", "Paragraph", "SearchIndex", "Sentence", "Span"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ..corpus.text import versions_in
-from ..index.chunking import HEADING
-from ..index.protocol import Paragraph, SearchIndex, Span
+from ..index.protocol import HEADING, Paragraph, SearchIndex, Span
 from .evidence import Question, Scored, Vocabulary, about, holds_answer, names_versions
 from .slots import fills
 
