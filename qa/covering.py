@@ -11,7 +11,6 @@ from ..corpus.text import versions_in, years_in
 from .assess import Assessor
 from .evidence import Question, Scored, holds_answer, score_sentences
 from .models import Passage
-from .parts import leads, sentence_key
 from .plan import QueryPlan
 
 
@@ -32,11 +31,11 @@ class Covering:
             )
         if plan.compares:
             return self._per_alternative(whole, rankings, chosen)
-        taken = {sentence_key(c) for c in chosen}
+        taken = {_key(c) for c in chosen}
         extra = []
         for ranked in rankings:
-            if ranked and sentence_key(ranked[0]) not in taken:
-                taken.add(sentence_key(ranked[0]))
+            if ranked and _key(ranked[0]) not in taken:
+                taken.add(_key(ranked[0]))
                 extra.append(ranked[0])
         return extra
 
@@ -46,12 +45,12 @@ class Covering:
         Both alternatives share the stem's words ("which needs the bigger majority"), so a sentence is about
         the alternative it scores higher for; compared by a figure ("which range is larger, and by how
         many?"), each is answered by a sentence giving one."""
-        by_part = leads(rankings)
+        by_part = _leads(rankings)
         extra: list[Scored] = []
         for ranked, lead in zip(rankings, by_part, strict=True):
-            if any(lead.get(sentence_key(c), 0.0) > 0 for c in chosen + extra):
+            if any(lead.get(_key(c), 0.0) > 0 for c in chosen + extra):
                 continue
-            about = sorted((s for s in ranked if lead[sentence_key(s)] > 0), key=lambda s: -lead[sentence_key(s)])
+            about = sorted((s for s in ranked if lead[_key(s)] > 0), key=lambda s: -lead[_key(s)])
             best = next(
                 (s for s in about if holds_answer(whole, self._assess.text(s), s.passage, self._assess.vocab)), None
             )
@@ -68,19 +67,8 @@ class Covering:
         ("Version 1.9 ratified on March 26th, 2022" for how long 1.8 lasted), so all sentences are looked
         at when none of the kind names it. A line of release notes names its version by the release heading
         it stands under, which the reader sees beside the quote in its source."""
-        releases = self._assess.releases
-
-        def released_in(item: Scored) -> tuple[str, ...]:
-            release = releases.of(item.passage.paragraph_id)
-            return versions_in(release.text) if release is not None else ()
-
-        def versions_of(item: Scored) -> tuple[str, ...]:
-            # A line of release notes is of its release, whichever others it mentions ("reversing some of
-            # the changes made in 3.4" is a 3.6 change).
-            return released_in(item) or versions_in(self._assess.text(item))
-
         extra: list[Scored] = []
-        for values, found_in in ((parsed.versions, versions_of), (parsed.years, self._years_of)):
+        for values, found_in in ((parsed.versions, self._versions_of), (parsed.years, self._years_of)):
             if len(set(values)) < 2:
                 continue
             for value in dict.fromkeys(values):
@@ -93,12 +81,34 @@ class Covering:
                     for pool in (scored, considered)
                     for heading in (False, True)
                     for s in pool
-                    if value in found_in(s) and releases.is_release(s) == heading
+                    if value in found_in(s) and self._assess.releases.is_release(s) == heading
                 ]
                 best = naming[0] if naming else None
                 if best is not None:
                     extra.append(best)
         return extra
 
+    def _versions_of(self, item: Scored) -> tuple[str, ...]:
+        # A line of release notes is of its release, whichever others it mentions ("reversing some of the
+        # changes made in 3.4" is a 3.6 change).
+        release = self._assess.releases.of(item.passage.paragraph_id)
+        return (versions_in(release.text) if release is not None else ()) or versions_in(self._assess.text(item))
+
     def _years_of(self, item: Scored) -> tuple[str, ...]:
         return tuple(years_in(self._assess.text(item)))
+
+
+def _key(item: Scored) -> tuple[str, int]:
+    return item.passage.paragraph_id, item.span.start
+
+
+def _leads(rankings: list[list[Scored]]) -> list[dict[tuple[str, int], float]]:
+    """For each part, how much more each sentence scores for it than for the best of the other parts."""
+    scores = [{_key(s): s.score for s in ranked} for ranked in rankings]
+    return [
+        {
+            key: score - max(other.get(key, score) for j, other in enumerate(scores) if j != i)
+            for key, score in own.items()
+        }
+        for i, own in enumerate(scores)
+    ]

@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 
 from ..corpus.text import tokenize
-from .evidence import Scored
 
 
 @dataclass(frozen=True)
@@ -60,19 +59,3 @@ def _alternatives(question: str) -> list[str]:
         return []
     stem = found["stem"].strip()
     return [f"{stem} {found['a'].strip()}", f"{stem} {found['b'].strip()}"]
-
-
-def sentence_key(item: Scored) -> tuple[str, int]:
-    return item.passage.paragraph_id, item.span.start
-
-
-def leads(rankings: list[list[Scored]]) -> list[dict[tuple[str, int], float]]:
-    """For each part, how much more each sentence scores for it than for the best of the other parts."""
-    scores = [{sentence_key(s): s.score for s in ranked} for ranked in rankings]
-    return [
-        {
-            key: score - max(other.get(key, score) for j, other in enumerate(scores) if j != i)
-            for key, score in own.items()
-        }
-        for i, own in enumerate(scores)
-    ]
